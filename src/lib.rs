@@ -1,0 +1,1 @@
+//! inv: a Scaleway organization as one SQLite file.
