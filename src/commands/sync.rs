@@ -1,0 +1,114 @@
+//! `inv sync`: resolve settings, run the sync, print its summary.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::api::RetryPolicy;
+use crate::cli::SyncArgs;
+use crate::config::{self, Credentials, Overrides};
+use crate::exit::{Failure, Status};
+use crate::progress::Progress;
+use crate::sync::{self, SyncOptions, SyncReport};
+
+/// Runs `inv sync` with real credentials (or the demo's) and prints the summary.
+pub async fn run(args: SyncArgs, quiet: bool) -> Result<Status, Failure> {
+    let zones = match &args.zones {
+        Some(spec) => config::parse_zones(spec)?,
+        None => config::ALL_ZONES.iter().map(|z| z.to_string()).collect(),
+    };
+    let overrides = Overrides {
+        profile: args.profile.clone(),
+        organization_id: args.organization_id.clone(),
+        api_url: args.api_url.clone(),
+    };
+    let credentials = config::resolve(&overrides, &config::process_env)?;
+    sync_with(&args, credentials, zones, quiet).await
+}
+
+/// The sync itself, shared by real and demo runs.
+pub async fn sync_with(
+    args: &SyncArgs,
+    credentials: Credentials,
+    zones: Vec<String>,
+    quiet: bool,
+) -> Result<Status, Failure> {
+    tracing::info!(origin = %credentials.origin, "credentials resolved");
+    let options = SyncOptions {
+        db: args.db.db.clone(),
+        credentials,
+        zones,
+        concurrency: usize::from(args.concurrency),
+        rate: args.rate,
+        timeout: Duration::from_secs_f64(args.timeout),
+        retry: RetryPolicy {
+            max_attempts: args.attempts,
+            ..RetryPolicy::default()
+        },
+        progress: Progress::stderr(quiet),
+    };
+    let report = sync::run(options).await?;
+    print!("{}", summary(&report, &args.db.db.display().to_string()));
+    Ok(match report.run.status {
+        "complete" => Status::Ok,
+        "partial" => Status::Partial,
+        _ => Status::Api,
+    })
+}
+
+/// The end-of-sync summary: counts, skipped zones, failures, unresolved references,
+/// requests and time.
+pub fn summary(report: &SyncReport, db: &str) -> String {
+    let run = &report.run;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Sync #{} of organization {} into {db}: {} in {:.1} s",
+        report.sync_id,
+        run.organization_id.as_deref().unwrap_or("?"),
+        run.status,
+        report.elapsed.as_secs_f64()
+    );
+    let counts: Vec<String> = run
+        .counts
+        .iter()
+        .filter(|(table, _)| table.as_str() != "organizations")
+        .map(|(table, n)| format!("{table} {n}"))
+        .collect();
+    let _ = writeln!(out, "  objects: {}", counts.join(", "));
+    let skipped: Vec<String> = run
+        .scopes
+        .iter()
+        .filter(|s| s.status == "unavailable")
+        .map(|s| format!("{} {}", s.kind, s.zone))
+        .collect();
+    if !skipped.is_empty() {
+        let _ = writeln!(out, "  not available (skipped): {}", skipped.join(", "));
+    }
+    for scope in &run.errors {
+        let _ = writeln!(
+            out,
+            "  FAILED {} {}: {} (its earlier rows were kept)",
+            scope.kind,
+            scope.zone,
+            scope.error.as_deref().unwrap_or("unknown error")
+        );
+    }
+    if !run.unresolved.is_empty() {
+        let refs: Vec<String> = run
+            .unresolved
+            .iter()
+            .map(|(relation, n)| format!("{relation} {n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  references to objects not in the inventory: {}",
+            refs.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {} requests ({} retries, {} throttled), {} stale objects removed",
+        run.requests, run.retries, run.throttled, report.pruned
+    );
+    out
+}

@@ -1,0 +1,319 @@
+//! The inventory file: the one place that opens it (permissions, WAL, migrations, version
+//! checks), for writing by a sync or read-only for questions.
+
+mod writer;
+
+pub use writer::{record_failed_run, RunRecord, ScopeRecord, Writer};
+
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// Failures to open or write the inventory file, each naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "{path} is a directory; give --db the path of a file (for example {path}/inventory.db)"
+    )]
+    IsDirectory { path: PathBuf },
+    #[error("no inventory at {path}; run `inv sync --db {path}` (or `inv sync --demo`) first")]
+    Missing { path: PathBuf },
+    #[error("cannot create {path}: {source}")]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a SQLite database (is it the right file?)")]
+    NotSqlite { path: PathBuf },
+    #[error("{path} is a SQLite database but not an inv inventory (it has tables of its own); choose another --db")]
+    NotInventory { path: PathBuf },
+    #[error("{path} was written by a newer inv (schema version {found}); this inv {version} reads schema versions up to {supported}: upgrade inv")]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+        version: &'static str,
+    },
+    #[error("{path} has schema version {found}, older than this inv's {supported}; run `inv sync` once to upgrade it")]
+    OlderSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("another `inv sync` is writing {path} right now; wait for it to finish")]
+    Locked { path: PathBuf },
+    #[error("cannot write {path}: {source}")]
+    ReadOnly {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("migrating {path} failed: {source}")]
+    Migration {
+        path: PathBuf,
+        source: refinery::Error,
+    },
+    #[error("database error on {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+impl StoreError {
+    pub(crate) fn sqlite(path: &Path, source: rusqlite::Error) -> Self {
+        let path = path.to_path_buf();
+        match source.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotSqlite { path },
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+                StoreError::Locked { path }
+            }
+            Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) => {
+                StoreError::ReadOnly { path, source }
+            }
+            _ => StoreError::Sqlite { path, source },
+        }
+    }
+}
+
+/// The schema version this build writes (the newest embedded migration).
+pub fn schema_version() -> i64 {
+    embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Opens (creating if needed, with mode 0600) and migrates an inventory for writing.
+pub fn open_for_write(path: &Path) -> Result<Connection, StoreError> {
+    if path.is_dir() {
+        return Err(StoreError::IsDirectory {
+            path: path.to_path_buf(),
+        });
+    }
+    if !path.exists() {
+        create_private(path)?;
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn =
+        Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+    configure(&conn, path)?;
+    let found = applied_version(&conn, path)?;
+    let supported = schema_version();
+    if found > supported {
+        return Err(newer(path, found));
+    }
+    if found < supported {
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| StoreError::sqlite(path, e))?;
+        embedded::migrations::runner()
+            .run(&mut conn)
+            .map_err(|source| StoreError::Migration {
+                path: path.to_path_buf(),
+                source,
+            })?;
+    }
+    Ok(conn)
+}
+
+/// Opens an existing inventory read-only: nothing run on it can change the file.
+pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
+    if path.is_dir() {
+        return Err(StoreError::IsDirectory {
+            path: path.to_path_buf(),
+        });
+    }
+    if !path.exists() {
+        return Err(StoreError::Missing {
+            path: path.to_path_buf(),
+        });
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|e| StoreError::sqlite(path, e))?;
+    let found = applied_version(&conn, path)?;
+    let supported = schema_version();
+    if found > supported {
+        return Err(newer(path, found));
+    }
+    if found < supported {
+        if found == 0 {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        return Err(StoreError::OlderSchema {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
+    }
+    conn.pragma_update(None, "query_only", true)
+        .map_err(|e| StoreError::sqlite(path, e))?;
+    Ok(conn)
+}
+
+fn newer(path: &Path, found: i64) -> StoreError {
+    StoreError::NewerSchema {
+        path: path.to_path_buf(),
+        found,
+        supported: schema_version(),
+        version: env!("CARGO_PKG_VERSION"),
+    }
+}
+
+/// Creates the file before SQLite does, so that it (and the WAL and SHM files SQLite
+/// later creates with the same mode) is private to the user from the first byte.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::Create {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let run = |sql: &str| {
+        conn.execute_batch(sql)
+            .map_err(|e| StoreError::sqlite(path, e))
+    };
+    run("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+/// The schema version recorded in the file: 0 for an empty file; an error for a file
+/// that is not SQLite or holds somebody else's tables.
+fn applied_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
+        .map_err(|e| StoreError::sqlite(path, e))?;
+    if tables == 0 {
+        return Ok(0);
+    }
+    let has_history: bool = conn
+        .query_row(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'refinery_schema_history'",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(|e| StoreError::sqlite(path, e))?;
+    if !has_history {
+        return Err(StoreError::NotInventory {
+            path: path.to_path_buf(),
+        });
+    }
+    conn.query_row(
+        "SELECT coalesce(max(version), 0) FROM refinery_schema_history",
+        [],
+        |row| row.get(0),
+    )
+    .map_err(|e| StoreError::sqlite(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_file_is_private_and_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inv.db");
+        let conn = open_for_write(&path).unwrap();
+        let version: i64 = conn
+            .query_row(
+                "SELECT max(version) FROM refinery_schema_history",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(version, schema_version());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        drop(conn);
+        open_read_only(&path).unwrap();
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inv.db");
+        let conn = open_for_write(&path).unwrap();
+        conn.execute(
+            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (9999, 'future', '', '0')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        assert!(matches!(
+            open_for_write(&path),
+            Err(StoreError::NewerSchema { found: 9999, .. })
+        ));
+        assert!(matches!(
+            open_read_only(&path),
+            Err(StoreError::NewerSchema { .. })
+        ));
+    }
+
+    #[test]
+    fn foreign_files_are_named_for_what_they_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("notes.txt");
+        std::fs::write(
+            &text,
+            "hello, this is not a database at all, just some text",
+        )
+        .unwrap();
+        assert!(matches!(
+            open_for_write(&text),
+            Err(StoreError::NotSqlite { .. })
+        ));
+        let other = dir.path().join("other.db");
+        Connection::open(&other)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x)")
+            .unwrap();
+        assert!(matches!(
+            open_for_write(&other),
+            Err(StoreError::NotInventory { .. })
+        ));
+        assert!(matches!(
+            open_for_write(dir.path()),
+            Err(StoreError::IsDirectory { .. })
+        ));
+        assert!(matches!(
+            open_read_only(&dir.path().join("absent.db")),
+            Err(StoreError::Missing { .. })
+        ));
+    }
+
+    #[test]
+    fn read_only_connections_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inv.db");
+        drop(open_for_write(&path).unwrap());
+        let conn = open_read_only(&path).unwrap();
+        assert!(conn.execute("DELETE FROM users", []).is_err());
+    }
+}

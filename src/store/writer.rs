@@ -1,0 +1,366 @@
+//! The sync's single write transaction: upserts, join-row replacement, scoped pruning and
+//! the run record. Nothing is visible to readers until `commit`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection};
+use serde::Serialize;
+
+use super::StoreError;
+use crate::kinds::{Kind, Locality, Record};
+
+/// Holds the write lock (`BEGIN IMMEDIATE`) from the start of a sync to its commit; a
+/// writer dropped without `commit` rolls everything back.
+pub struct Writer {
+    conn: Connection,
+    path: PathBuf,
+    organization_id: String,
+    lastupdated: String,
+    upsert_sql: HashMap<&'static str, String>,
+    open: bool,
+}
+
+/// How one (kind, zone) scope ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeRecord {
+    pub kind: String,
+    /// Empty for global kinds.
+    pub zone: String,
+    /// `complete`, `failed` or `unavailable`.
+    pub status: &'static str,
+    pub objects: u64,
+    pub pages: u64,
+    pub error: Option<String>,
+}
+
+/// One row of `sync_runs`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRecord {
+    pub started_at: String,
+    pub finished_at: String,
+    pub organization_id: Option<String>,
+    pub api_url: String,
+    pub status: &'static str,
+    pub zones: Vec<String>,
+    pub counts: BTreeMap<String, u64>,
+    pub errors: Vec<ScopeRecord>,
+    pub unresolved: BTreeMap<String, u64>,
+    pub requests: u64,
+    pub retries: u64,
+    pub throttled: u64,
+    pub scopes: Vec<ScopeRecord>,
+}
+
+/// References whose target is not in the inventory, per relationship: (name, SQL with
+/// `?1` = organization).
+const UNRESOLVED: &[(&str, &str)] = &[
+    ("user_member_of_group", "SELECT count(*) FROM user_member_of_group r JOIN groups g ON g.id = r.group_id AND g.organization_id = ?1 WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id)"),
+    ("application_member_of_group", "SELECT count(*) FROM application_member_of_group r JOIN groups g ON g.id = r.group_id AND g.organization_id = ?1 WHERE NOT EXISTS (SELECT 1 FROM applications a WHERE a.id = r.application_id)"),
+    ("user_has_api_key", "SELECT count(*) FROM user_has_api_key r JOIN api_keys k ON k.id = r.api_key_id AND k.organization_id = ?1 WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id)"),
+    ("application_has_api_key", "SELECT count(*) FROM application_has_api_key r JOIN api_keys k ON k.id = r.api_key_id AND k.organization_id = ?1 WHERE NOT EXISTS (SELECT 1 FROM applications a WHERE a.id = r.application_id)"),
+    ("instance_mounts_volume", "SELECT count(*) FROM instance_mounts_volume r JOIN instances i ON i.id = r.instance_id AND i.organization_id = ?1 WHERE NOT EXISTS (SELECT 1 FROM volumes v WHERE v.id = r.volume_id)"),
+    ("flexible_ip_identifies_instance", "SELECT count(*) FROM flexible_ip_identifies_instance r WHERE (r.seen_from = 'flexible_ip' AND EXISTS (SELECT 1 FROM flexible_ips f WHERE f.id = r.flexible_ip_id AND f.organization_id = ?1) AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = r.instance_id)) OR (r.seen_from = 'instance' AND EXISTS (SELECT 1 FROM instances i WHERE i.id = r.instance_id AND i.organization_id = ?1) AND NOT EXISTS (SELECT 1 FROM flexible_ips f WHERE f.id = r.flexible_ip_id))"),
+    ("volume_has_snapshot", "SELECT count(*) FROM volume_has_snapshot r JOIN volume_snapshots s ON s.id = r.snapshot_id AND s.organization_id = ?1 WHERE NOT EXISTS (SELECT 1 FROM volumes v WHERE v.id = r.volume_id)"),
+    ("resource_project", "SELECT (SELECT count(*) FROM instances x WHERE x.organization_id = ?1 AND x.project_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = x.project_id)) + (SELECT count(*) FROM flexible_ips x WHERE x.organization_id = ?1 AND x.project_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = x.project_id)) + (SELECT count(*) FROM volumes x WHERE x.organization_id = ?1 AND x.project_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = x.project_id)) + (SELECT count(*) FROM volume_snapshots x WHERE x.organization_id = ?1 AND x.project_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = x.project_id))"),
+];
+
+impl Writer {
+    /// Takes the write lock and starts the sync's transaction.
+    pub fn begin(conn: Connection, path: &Path, lastupdated: &str) -> Result<Self, StoreError> {
+        // No waiting: a second sync must be told at once that the file is busy.
+        conn.busy_timeout(std::time::Duration::ZERO)
+            .map_err(|e| StoreError::sqlite(path, e))?;
+        conn.execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| StoreError::sqlite(path, e))?;
+        Ok(Writer {
+            conn,
+            path: path.to_path_buf(),
+            organization_id: String::new(),
+            lastupdated: lastupdated.to_string(),
+            upsert_sql: HashMap::new(),
+            open: true,
+        })
+    }
+
+    /// The organization whose objects this sync stores (known once the lock is held).
+    pub fn set_organization(&mut self, organization_id: &str) {
+        self.organization_id = organization_id.to_string();
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::sqlite(&self.path, source)
+    }
+
+    /// Records the organization itself; a name that could not be read keeps the last one.
+    pub fn store_organization(
+        &mut self,
+        name: Option<&str>,
+        raw: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO organizations (id, name, lastupdated, raw) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET name = coalesce(excluded.name, name),
+                   lastupdated = excluded.lastupdated, raw = coalesce(excluded.raw, raw)",
+            )
+            .and_then(|mut s| s.execute(params![self.organization_id, name, self.lastupdated, raw]))
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Upserts one object and replaces the join rows it owns.
+    pub fn store(&mut self, kind: &Kind, record: &Record) -> Result<(), StoreError> {
+        let sql = match self.upsert_sql.get(kind.table) {
+            Some(sql) => sql,
+            None => {
+                let sql = upsert_sql(kind.table, &record.columns);
+                self.upsert_sql.entry(kind.table).or_insert(sql)
+            }
+        };
+        let tail = [
+            Value::Text(self.organization_id.clone()),
+            Value::Text(self.lastupdated.clone()),
+            Value::Text(record.raw.clone()),
+        ];
+        let values = record
+            .columns
+            .iter()
+            .map(|(_, value)| value)
+            .chain(tail.iter());
+        let result = self
+            .conn
+            .prepare_cached(sql)
+            .and_then(|mut statement| statement.execute(params_from_iter(values)));
+        result.map_err(|e| self.err(e))?;
+
+        for link in kind.links {
+            let result = match link.only {
+                Some((column, value)) => self
+                    .conn
+                    .prepare_cached(&format!(
+                        "DELETE FROM {} WHERE {} = ?1 AND {column} = ?2",
+                        link.table, link.parent_column
+                    ))
+                    .and_then(|mut s| s.execute(params![record.id, value])),
+                None => self
+                    .conn
+                    .prepare_cached(&format!(
+                        "DELETE FROM {} WHERE {} = ?1",
+                        link.table, link.parent_column
+                    ))
+                    .and_then(|mut s| s.execute(params![record.id])),
+            };
+            result.map_err(|e| self.err(e))?;
+        }
+        for link in &record.links {
+            let names: Vec<&str> = link.columns.iter().map(|(name, _)| *name).collect();
+            let sql = format!(
+                "INSERT OR IGNORE INTO {} ({}) VALUES ({})",
+                link.table,
+                names.join(", "),
+                vec!["?"; names.len()].join(", ")
+            );
+            let result = self
+                .conn
+                .prepare_cached(&sql)
+                .and_then(|mut s| s.execute(params_from_iter(link.columns.iter().map(|(_, v)| v))));
+            result.map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the rows of a completely fetched scope that this sync did not see, with the
+    /// join rows they owned. Returns the number of objects removed.
+    pub fn prune(&mut self, kind: &Kind, zone: Option<&str>) -> Result<usize, StoreError> {
+        let stale = format!(
+            "SELECT id FROM {} WHERE {} AND lastupdated <> ?3",
+            kind.table,
+            kind.scope_predicate()
+        );
+        let zone = zone.unwrap_or_default();
+        for link in kind.links {
+            let only = link
+                .only
+                .map(|(column, value)| format!(" AND {column} = '{value}'"))
+                .unwrap_or_default();
+            let sql = format!(
+                "DELETE FROM {} WHERE {} IN ({stale}){only}",
+                link.table, link.parent_column
+            );
+            self.execute_scoped(&sql, kind, zone)?;
+        }
+        let sql = format!(
+            "DELETE FROM {} WHERE {} AND lastupdated <> ?3",
+            kind.table,
+            kind.scope_predicate()
+        );
+        self.execute_scoped(&sql, kind, zone)
+    }
+
+    fn execute_scoped(&self, sql: &str, kind: &Kind, zone: &str) -> Result<usize, StoreError> {
+        let result = match kind.locality {
+            Locality::Zonal => self
+                .conn
+                .execute(sql, params![self.organization_id, zone, self.lastupdated]),
+            // ?2 is unused by global predicates but keeps the numbering fixed.
+            Locality::Global => self.conn.execute(
+                &sql.replace("?3", "?2"),
+                params![self.organization_id, self.lastupdated],
+            ),
+        };
+        result.map_err(|e| self.err(e))
+    }
+
+    /// Rows of a scope that this sync stored.
+    pub fn count_seen(&self, kind: &Kind, zone: Option<&str>) -> Result<u64, StoreError> {
+        let sql = format!(
+            "SELECT count(*) FROM {} WHERE {} AND lastupdated = ?3",
+            kind.table,
+            kind.scope_predicate()
+        );
+        let zone = zone.unwrap_or_default();
+        let result = match kind.locality {
+            Locality::Zonal => self.conn.query_row(
+                &sql,
+                params![self.organization_id, zone, self.lastupdated],
+                |r| r.get::<_, i64>(0),
+            ),
+            Locality::Global => self.conn.query_row(
+                &sql.replace("?3", "?2"),
+                params![self.organization_id, self.lastupdated],
+                |r| r.get::<_, i64>(0),
+            ),
+        };
+        result.map(|n| n as u64).map_err(|e| self.err(e))
+    }
+
+    /// Rows per table for this organization after the sync.
+    pub fn table_counts(&self) -> Result<BTreeMap<String, u64>, StoreError> {
+        let mut counts = BTreeMap::new();
+        for table in crate::kinds::entity_tables() {
+            let column = if table == "organizations" {
+                "id"
+            } else {
+                "organization_id"
+            };
+            let n: i64 = self
+                .conn
+                .query_row(
+                    &format!("SELECT count(*) FROM {table} WHERE {column} = ?1"),
+                    params![self.organization_id],
+                    |r| r.get(0),
+                )
+                .map_err(|e| self.err(e))?;
+            counts.insert(table.to_string(), n as u64);
+        }
+        Ok(counts)
+    }
+
+    /// References to objects absent from the inventory, per relationship (non-zero only).
+    pub fn unresolved(&self) -> Result<BTreeMap<String, u64>, StoreError> {
+        let mut found = BTreeMap::new();
+        for (name, sql) in UNRESOLVED {
+            let n: i64 = self
+                .conn
+                .query_row(sql, params![self.organization_id], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+            if n > 0 {
+                found.insert((*name).to_string(), n as u64);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Records the run and its scopes, then commits everything at once.
+    pub fn commit(mut self, run: &RunRecord) -> Result<i64, StoreError> {
+        let id = insert_run(&self.conn, run).map_err(|e| self.err(e))?;
+        self.conn
+            .execute_batch("COMMIT")
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
+        self.open = false;
+        // Keep the WAL from growing without bound across syncs; failure is harmless.
+        let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        Ok(id)
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// Records a run whose changes were rolled back (it failed or was interrupted) in its
+/// own transaction, so that `inv status` shows the attempt.
+pub fn record_failed_run(path: &Path, run: &RunRecord) -> Result<i64, StoreError> {
+    let conn = super::open_for_write(path)?;
+    insert_run(&conn, run).map_err(|e| StoreError::sqlite(path, e))
+}
+
+fn insert_run(conn: &Connection, run: &RunRecord) -> Result<i64, rusqlite::Error> {
+    conn.execute(
+        "INSERT INTO sync_runs (started_at, finished_at, organization_id, api_url, tool_version,
+           schema_version, status, zones, counts, errors, unresolved, requests, retries, throttled)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            run.started_at,
+            run.finished_at,
+            run.organization_id,
+            run.api_url,
+            env!("CARGO_PKG_VERSION"),
+            super::schema_version(),
+            run.status,
+            json(&run.zones),
+            json(&run.counts),
+            json(&run.errors),
+            json(&run.unresolved),
+            run.requests as i64,
+            run.retries as i64,
+            run.throttled as i64,
+        ],
+    )?;
+    let id = conn.last_insert_rowid();
+    let mut statement = conn.prepare(
+        "INSERT INTO sync_scopes (sync_id, kind, zone, status, objects, pages, error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for scope in &run.scopes {
+        statement.execute(params![
+            id,
+            scope.kind,
+            scope.zone,
+            scope.status,
+            scope.objects as i64,
+            scope.pages as i64,
+            scope.error
+        ])?;
+    }
+    Ok(id)
+}
+
+/// JSON text of the run's collections (maps and lists of plain data cannot fail to
+/// serialise).
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
+}
+
+fn upsert_sql(table: &str, columns: &[(&'static str, Value)]) -> String {
+    let mut names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    names.extend(["organization_id", "lastupdated", "raw"]);
+    let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let updates: Vec<String> = names
+        .iter()
+        .filter(|name| **name != "id")
+        .map(|name| format!("{name} = excluded.{name}"))
+        .collect();
+    format!(
+        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
+        names.join(", "),
+        placeholders.join(", "),
+        updates.join(", ")
+    )
+}

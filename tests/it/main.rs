@@ -1,0 +1,4 @@
+//! The integration tests: one binary, the real `inv` run against a fake API on loopback
+//! and real SQLite files.
+
+mod support;
