@@ -2,3 +2,4 @@
 //! and real SQLite files.
 
 mod support;
+mod recorded;
