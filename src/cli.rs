@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "inv",
     version,
+    args_override_self = true,
     about = "A Scaleway organization as one SQLite file: every entity and relationship, ready for SQL and audits",
     after_help = "Start with `inv sync --demo`, then `inv query no-mfa`.\n\nExit codes: 0 ok, 1 internal error, 2 usage error, 3 partial sync, 4 credentials or configuration, 5 inventory file, 6 API failure, 7 audit findings at --fail-on, 130 interrupted."
 )]
@@ -56,7 +57,7 @@ pub struct SyncArgs {
     #[command(flatten)]
     pub db: DbArgs,
     /// Sync the built-in demo organization through a local fake API (no account, no network).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["organization_id", "profile", "api_url"])]
     pub demo: bool,
     /// Zones or regions to read, comma-separated (default: every zone).
     #[arg(long, value_name = "LIST")]

@@ -42,7 +42,7 @@ fn run(cli: Cli) -> Result<Status, Failure> {
         Command::Audit(args) => inv::commands::audit::run(args),
         Command::Status(args) => inv::commands::status::run(args),
         Command::Schema(args) => inv::commands::schema::run(args),
-        Command::FakeApi(_) => Err(Failure::usage("not implemented yet")),
+        Command::FakeApi(args) => runtime.block_on(inv::commands::fake_api::run(args)),
     }
 }
 

@@ -61,3 +61,25 @@ mod tests {
         assert!(a < b && b < c);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_either_normalises_or_errs(text in ".{0,40}") {
+            if let Ok(normal) = normalize(&text) {
+                prop_assert_eq!(normalize(&normal).unwrap(), normal);
+            }
+        }
+
+        #[test]
+        fn normalisation_preserves_order(a in 0i64..4_000_000_000, b in 0i64..4_000_000_000, micros in 0u32..1_000_000) {
+            let ta = chrono::DateTime::from_timestamp(a, micros * 1000).unwrap();
+            let tb = chrono::DateTime::from_timestamp(b, 0).unwrap();
+            prop_assert_eq!(ta.cmp(&tb), format_utc(ta).cmp(&format_utc(tb)));
+        }
+    }
+}

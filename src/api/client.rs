@@ -355,3 +355,31 @@ mod tests {
         assert!(parse_page(b"[]", "users", &none).is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn no_body_makes_page_parsing_panic(body in prop::collection::vec(any::<u8>(), 0..200)) {
+            let _ = parse_page(&body, "users", &reqwest::header::HeaderMap::new());
+        }
+
+        #[test]
+        fn no_json_envelope_makes_page_parsing_panic(
+            key in prop::sample::select(vec!["users", "total_count", "servers"]),
+            value in "[\\[\\]{}0-9a-z\",:-]{0,40}",
+        ) {
+            let body = format!("{{\"{key}\": {value}}}");
+            let _ = parse_page(body.as_bytes(), "users", &reqwest::header::HeaderMap::new());
+        }
+
+        #[test]
+        fn no_error_body_makes_error_mapping_panic(status in 100u16..600, body in ".{0,80}") {
+            let error = ApiError::from_response("/x", status, body.as_bytes());
+            prop_assert!(!error.to_string().is_empty());
+        }
+    }
+}

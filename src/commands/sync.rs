@@ -7,6 +7,7 @@ use crate::api::RetryPolicy;
 use crate::cli::SyncArgs;
 use crate::config::{self, Credentials, Overrides};
 use crate::exit::{Failure, Status};
+use crate::fakeapi;
 use crate::progress::Progress;
 use crate::sync::{self, SyncOptions, SyncReport};
 
@@ -16,6 +17,9 @@ pub async fn run(args: SyncArgs, quiet: bool) -> Result<Status, Failure> {
         Some(spec) => config::parse_zones(spec)?,
         None => config::ALL_ZONES.iter().map(|z| z.to_string()).collect(),
     };
+    if args.demo {
+        return demo(&args, zones, quiet).await;
+    }
     let overrides = Overrides {
         profile: args.profile.clone(),
         organization_id: args.organization_id.clone(),
@@ -23,6 +27,41 @@ pub async fn run(args: SyncArgs, quiet: bool) -> Result<Status, Failure> {
     };
     let credentials = config::resolve(&overrides, &config::process_env)?;
     sync_with(&args, credentials, zones, quiet).await
+}
+
+/// Serves the built-in demo organization on loopback and syncs it like a real one: the
+/// organization is even found from the access key, as for a user with no
+/// `SCW_DEFAULT_ORGANIZATION_ID`.
+async fn demo(args: &SyncArgs, zones: Vec<String>, quiet: bool) -> Result<Status, Failure> {
+    let (world, credential) = fakeapi::demo_world();
+    let api = fakeapi::start(world, fakeapi::Faults::none())
+        .await
+        .map_err(|e| {
+            Failure::new(
+                Status::Internal,
+                format!("cannot start the demo API on loopback: {e}"),
+            )
+        })?;
+    if !quiet {
+        eprintln!(
+            "Syncing the built-in demo organization, served by a local fake Scaleway API at {}",
+            api.url()
+        );
+    }
+    let credentials = Credentials {
+        access_key: Some(credential.access_key),
+        secret_key: credential.secret_key.into(),
+        organization_id: None,
+        api_url: api.url(),
+        origin: "the built-in demo organization".to_string(),
+    };
+    let status = sync_with(args, credentials, zones, quiet).await;
+    api.shutdown();
+    if status.is_ok() && !quiet {
+        let db = args.db.db.display();
+        eprintln!("Now ask it questions: inv query no-mfa --db {db}   (or: inv query --list, inv audit --db {db})");
+    }
+    status
 }
 
 /// The sync itself, shared by real and demo runs.

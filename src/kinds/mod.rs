@@ -176,3 +176,79 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any JSON value, a few levels deep.
+    fn json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<u64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(serde_json::Value::from),
+            ".{0,12}".prop_map(serde_json::Value::from),
+            Just(serde_json::Value::from("2024-07-30T12:51:09.262410+00:00")),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                prop::collection::btree_map(".{0,8}", inner, 0..4)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Field names the decoders read, so that generated objects hit the typed paths.
+    const KEYS: &[&str] = &[
+        "id",
+        "access_key",
+        "name",
+        "tags",
+        "zone",
+        "volumes",
+        "public_ips",
+        "public_ip",
+        "server",
+        "base_volume",
+        "parent_volume",
+        "references",
+        "location",
+        "ipv6",
+        "size",
+        "created_at",
+        "creation_date",
+        "expires_at",
+        "mfa",
+        "user_ids",
+        "application_ids",
+        "user_id",
+        "application_id",
+        "private_nics",
+        "error_details",
+        "secret_key",
+    ];
+
+    fn object() -> impl Strategy<Value = serde_json::Value> {
+        prop::collection::vec((prop::sample::select(KEYS), json()), 0..10).prop_map(|pairs| {
+            serde_json::Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn no_object_makes_a_decoder_panic(value in object()) {
+            let raw = RawValue::from_string(value.to_string()).unwrap();
+            let context = Context { zone: Some("fr-par-1".into()) };
+            for kind in KINDS {
+                if let Ok(record) = (kind.decode)(&raw, &context) {
+                    prop_assert!(!record.id.is_empty());
+                    prop_assert!(!record.raw.contains("\"secret_key\""));
+                }
+            }
+        }
+    }
+}

@@ -56,7 +56,10 @@ fn files(dir: &Path, family: &str, what: &str) -> Vec<PathBuf> {
 
 fn decode_into(writer: &mut Writer, kind: &Kind, object: &serde_json::Value, origin: &str) {
     let raw = RawValue::from_string(object.to_string()).expect("re-serialised JSON");
-    let zone = object.get("zone").and_then(|z| z.as_str()).map(str::to_string);
+    let zone = object
+        .get("zone")
+        .and_then(|z| z.as_str())
+        .map(str::to_string);
     let context = Context {
         zone: zone.or_else(|| Some("fr-par-1".to_string())),
     };
@@ -106,7 +109,17 @@ fn every_recorded_object_decodes_and_stores() {
     }
     assert!(decoded > 1000, "only {decoded} recorded objects found");
     let counts = writer.table_counts().expect("counts");
-    for table in ["projects", "users", "groups", "applications", "api_keys", "instances", "flexible_ips", "volumes", "volume_snapshots"] {
+    for table in [
+        "projects",
+        "users",
+        "groups",
+        "applications",
+        "api_keys",
+        "instances",
+        "flexible_ips",
+        "volumes",
+        "volume_snapshots",
+    ] {
         assert!(counts[table] > 0, "no {table} stored from the recordings");
     }
 }
@@ -115,7 +128,10 @@ fn every_recorded_object_decodes_and_stores() {
 fn every_recorded_error_becomes_a_typed_error() {
     let Some(dir) = recordings() else { return };
     let mut seen = 0;
-    for entry in std::fs::read_dir(&dir).expect("readable").chain(std::fs::read_dir(dir.join("history")).expect("readable")) {
+    for entry in std::fs::read_dir(&dir)
+        .expect("readable")
+        .chain(std::fs::read_dir(dir.join("history")).expect("readable"))
+    {
         let path = entry.expect("entry").path();
         if !path.to_string_lossy().ends_with(".error.json") {
             continue;
