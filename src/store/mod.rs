@@ -112,13 +112,19 @@ pub fn open_for_write(path: &Path) -> Result<Connection, StoreError> {
     if found < supported {
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| StoreError::sqlite(path, e))?;
-        embedded::migrations::runner()
-            .run(&mut conn)
-            .map_err(|source| StoreError::Migration {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        migrate(&mut conn, path)?;
     }
+    Ok(conn)
+}
+
+/// A new, empty inventory in memory, configured and migrated exactly like a file: the
+/// schema and its documentation without any file (`inv schema`, tests).
+pub fn open_in_memory() -> Result<Connection, StoreError> {
+    // Errors name this path; an in-memory database has no other.
+    let path = Path::new(":memory:");
+    let mut conn = Connection::open_in_memory().map_err(|e| StoreError::sqlite(path, e))?;
+    configure(&conn, path)?;
+    migrate(&mut conn, path)?;
     Ok(conn)
 }
 
@@ -187,6 +193,17 @@ fn create_private(path: &Path) -> Result<(), StoreError> {
             source,
         }),
     }
+}
+
+/// Applies the embedded migrations that the database does not have yet.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    embedded::migrations::runner()
+        .run(conn)
+        .map(|_| ())
+        .map_err(|source| StoreError::Migration {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 fn configure(conn: &Connection, path: &Path) -> Result<(), StoreError> {
@@ -306,6 +323,23 @@ mod tests {
             open_read_only(&dir.path().join("absent.db")),
             Err(StoreError::Missing { .. })
         ));
+    }
+
+    #[test]
+    fn an_in_memory_inventory_has_the_whole_schema() {
+        let conn = open_in_memory().unwrap();
+        let version: i64 = conn
+            .query_row(
+                "SELECT max(version) FROM refinery_schema_history",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(version, schema_version());
+        let documented: i64 = conn
+            .query_row("SELECT count(*) FROM schema_doc", [], |r| r.get(0))
+            .unwrap();
+        assert!(documented > 0);
     }
 
     #[test]

@@ -2,4 +2,5 @@
 //! and real SQLite files.
 
 mod recorded;
+mod schema;
 mod support;
