@@ -19,11 +19,7 @@ impl ResultSet {
         statement: &mut rusqlite::Statement<'_>,
         params: impl rusqlite::Params,
     ) -> rusqlite::Result<ResultSet> {
-        let columns: Vec<String> = statement
-            .column_names()
-            .into_iter()
-            .map(str::to_string)
-            .collect();
+        let columns: Vec<String> = statement.column_names().map(str::to_string).collect();
         let width = columns.len();
         let mut rows = Vec::new();
         let mut cursor = statement.query(params)?;

@@ -90,7 +90,7 @@ pub async fn list_scope(
     if first_len == 0 && total > 0 {
         inconsistency = Some(format!("page 1 was empty but the total was {total}"));
     }
-    let mut tasks: JoinSet<Result<(u64, u64, Option<u64>), ScopeError>> = JoinSet::new();
+    let mut tasks: JoinSet<Result<PageSeen, ScopeError>> = JoinSet::new();
     for page in 2..=pages {
         let permit = acquire(shared).await?;
         let shared = Arc::clone(shared);
@@ -133,14 +133,17 @@ pub async fn list_scope(
     })
 }
 
+/// What a page task reports: its number, how many objects it held, the total it announced.
+type PageSeen = (u64, u64, Option<u64>);
+
 fn flatten(
-    done: Result<Result<(u64, u64, Option<u64>), ScopeError>, tokio::task::JoinError>,
-) -> Result<(u64, u64, Option<u64>), ScopeError> {
+    done: Result<Result<PageSeen, ScopeError>, tokio::task::JoinError>,
+) -> Result<PageSeen, ScopeError> {
     done.map_err(|_| ScopeError::Stopped)?
 }
 
 fn check_page(
-    (page, len, page_total): (u64, u64, Option<u64>),
+    (page, len, page_total): PageSeen,
     pages: u64,
     page_size: u64,
     total: u64,

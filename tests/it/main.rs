@@ -1,4 +1,5 @@
 //! The integration tests: one binary, the real `inv` run against a fake API on loopback
 //! and real SQLite files.
 
+mod queries;
 mod support;
