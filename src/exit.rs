@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use crate::config::ConfigError;
+use crate::query::QueryError;
 use crate::store::StoreError;
 use crate::sync::SyncError;
 
@@ -54,6 +55,17 @@ impl Failure {
 impl From<StoreError> for Failure {
     fn from(error: StoreError) -> Self {
         Failure::new(Status::Database, error.to_string())
+    }
+}
+
+impl From<QueryError> for Failure {
+    fn from(error: QueryError) -> Self {
+        let status = if error.is_database() {
+            Status::Database
+        } else {
+            Status::Usage
+        };
+        Failure::new(status, error.to_string())
     }
 }
 

@@ -9,6 +9,7 @@ pub mod exit;
 pub mod kinds;
 pub mod output;
 pub mod progress;
+pub mod query;
 pub mod store;
 pub mod sync;
 pub mod timestamp;

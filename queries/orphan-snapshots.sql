@@ -1,0 +1,22 @@
+-- title: Snapshots of volumes that are gone
+-- severity: low
+-- description: Instance and Block snapshots whose base volume is not in the inventory
+--   (snapshots that name no base volume, such as imported ones, are not counted): data kept
+--   after its volume was deleted.
+
+SELECT s.id,
+       s.name,
+       s.api,
+       s.volume_type,
+       s.base_volume_id,
+       s.size,
+       s.state,
+       s.zone,
+       s.project_id,
+       p.name AS project,
+       s.creation_date
+  FROM volume_snapshots s
+  LEFT JOIN projects p ON p.id = s.project_id
+ WHERE coalesce(s.base_volume_id, '') <> ''
+   AND NOT EXISTS (SELECT 1 FROM volumes v WHERE v.id = s.base_volume_id)
+ ORDER BY s.creation_date, s.id;

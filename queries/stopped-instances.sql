@@ -1,0 +1,17 @@
+-- title: Instances not running
+-- severity: info
+-- description: Instances whose state is not running (stopped, stopped in place, starting,
+--   locked, unknown ...): forgotten machines still hold volumes and IPs.
+
+SELECT i.id,
+       i.name,
+       i.state,
+       i.commercial_type,
+       i.zone,
+       i.project_id,
+       p.name AS project,
+       i.modification_date
+  FROM instances i
+  LEFT JOIN projects p ON p.id = i.project_id
+ WHERE i.state IS NOT 'running'
+ ORDER BY i.zone, i.name, i.id;

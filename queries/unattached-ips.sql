@@ -1,0 +1,22 @@
+-- title: Flexible IPs attached to no instance
+-- severity: low
+-- description: Flexible IPs that identify no instance of the inventory (a server_id naming
+--   an instance that is not there counts as none): reserved, billed, unused.
+
+SELECT f.id,
+       coalesce(f.address, f.prefix) AS address,
+       f.type,
+       f.state,
+       f.zone,
+       f.project_id,
+       p.name AS project,
+       f.server_id,
+       f.reverse
+  FROM flexible_ips f
+  LEFT JOIN projects p ON p.id = f.project_id
+ WHERE NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = f.server_id)
+   AND NOT EXISTS (SELECT 1
+                     FROM flexible_ip_identifies_instance r
+                     JOIN instances i ON i.id = r.instance_id
+                    WHERE r.flexible_ip_id = f.id)
+ ORDER BY f.zone, address, f.id;
