@@ -1361,15 +1361,15 @@ fn list_shows_every_file_of_the_queries_folder() {
 #[test]
 fn the_documentation_lists_every_question() {
     let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/queries.md"))
-            .expect("docs/queries.md");
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
     let library = inv::query::Library::built_in().unwrap();
     for question in library.questions() {
         let row = format!(
             "| `{}` | {} | {} |",
             question.name, question.header.severity, question.header.title
         );
-        assert!(doc.contains(&row), "docs/queries.md lacks the row {row}");
+        assert!(doc.contains(&row), "README.md lacks the row {row}");
     }
 }
 
