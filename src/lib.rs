@@ -1,1 +1,2 @@
 //! inv: a Scaleway organization as one SQLite file.
+pub mod fakeapi;
