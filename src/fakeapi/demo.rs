@@ -889,6 +889,9 @@ pub fn demo_world() -> (World, Credential) {
             "2026-02-10T09:45:33.118274Z",
             "2026-02-10T09:52:02.660182Z",
         );
+        if let Some(parent) = bs_orphan.get_mut("parent_volume") {
+            set(parent, "status", json!("deleted"));
+        }
         set(&mut bs_orphan, "size", json!(500_000_000_000u64));
         let zw = org.zone_mut(z);
         zw.servers = vec![trainer, notebook];
