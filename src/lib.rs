@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod fakeapi;
 pub mod kinds;
 pub mod output;
 pub mod progress;

@@ -5,3 +5,5 @@ mod queries;
 mod recorded;
 mod schema;
 mod support;
+mod sync;
+mod world;
