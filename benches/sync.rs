@@ -38,14 +38,19 @@ fn main() {
     );
     let mut largest: Option<PathBuf> = None;
     for &size in &sizes {
-        let (world, credential) = fakeapi::synthetic_world(&fakeapi::SyntheticSpec { objects: size, seed: 7 });
+        let (world, credential) = fakeapi::synthetic_world(&fakeapi::SyntheticSpec {
+            objects: size,
+            seed: 7,
+        });
         let objects = world.object_count();
         let minimum = minimum_requests(&world);
         let dir = out_dir.join(format!("sync-{size}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("bench dir");
 
-        let limited = Faults::none().with_latency(LATENCY_MS).with_rate_limit(RATE_LIMIT);
+        let limited = Faults::none()
+            .with_latency(LATENCY_MS)
+            .with_rate_limit(RATE_LIMIT);
         let db = dir.join("inventory.db");
         let first = timed_sync(&runtime, &world, &credential, limited.clone(), &db, &[]);
         let second = timed_sync(&runtime, &world, &credential, limited, &db, &[]);
@@ -65,7 +70,14 @@ fn main() {
         eprintln!("{size}: first {:?} second {:?}", first.wall, second.wall);
 
         let instant_db = dir.join("instant.db");
-        let instant = timed_sync(&runtime, &world, &credential, Faults::none(), &instant_db, &["--rate", "1000000"]);
+        let instant = timed_sync(
+            &runtime,
+            &world,
+            &credential,
+            Faults::none(),
+            &instant_db,
+            &["--rate", "1000000"],
+        );
         let (rows, raw) = raw_insert(&instant_db, &dir.join("raw.db"));
         let e2e_rate = objects as f64 / instant.wall.as_secs_f64();
         let raw_rate = rows as f64 / raw.as_secs_f64();
@@ -76,8 +88,17 @@ fn main() {
             100.0 * raw.as_secs_f64() / instant.wall.as_secs_f64(),
         ));
         if size == 10_000 {
-            let slow = Faults::none().with_latency(LATENCY_MS).with_rate_limit(SLOW_RATE_LIMIT);
-            let run = timed_sync(&runtime, &world, &credential, slow, &dir.join("slow.db"), &[]);
+            let slow = Faults::none()
+                .with_latency(LATENCY_MS)
+                .with_rate_limit(SLOW_RATE_LIMIT);
+            let run = timed_sync(
+                &runtime,
+                &world,
+                &credential,
+                slow,
+                &dir.join("slow.db"),
+                &[],
+            );
             report.push_str(&format!(
                 "\nAgainst a {SLOW_RATE_LIMIT} requests/s limit ({objects} objects, default settings): exit status {}, {:.2} s (bound {:.2} s), {} requests, {} answered 429.\n\n",
                 run.status,
@@ -131,6 +152,8 @@ fn timed_sync(
         .env("SCW_API_URL", api.url())
         .stdout(std::process::Stdio::null());
     let start = Instant::now();
+    // Reaped by `wait4` below, which also reports the child's own peak RSS.
+    #[allow(clippy::zombie_processes)]
     let child = command.spawn().expect("inv runs");
     let (status, peak_rss_kb) = wait_with_rusage(child.id());
     let wall = start.elapsed();
@@ -193,18 +216,34 @@ fn raw_insert(source: &Path, target: &Path) -> (u64, Duration) {
     let _ = std::fs::remove_file(target);
     let src = rusqlite::Connection::open(source).expect("synced db");
     let tables = [
-        "projects", "users", "groups", "applications", "api_keys", "instances", "flexible_ips",
-        "volumes", "volume_snapshots", "user_member_of_group", "application_member_of_group",
-        "user_has_api_key", "application_has_api_key", "instance_mounts_volume",
-        "flexible_ip_identifies_instance", "volume_has_snapshot",
+        "projects",
+        "users",
+        "groups",
+        "applications",
+        "api_keys",
+        "instances",
+        "flexible_ips",
+        "volumes",
+        "volume_snapshots",
+        "user_member_of_group",
+        "application_member_of_group",
+        "user_has_api_key",
+        "application_has_api_key",
+        "instance_mounts_volume",
+        "flexible_ip_identifies_instance",
+        "volume_has_snapshot",
     ];
     let mut data: BTreeMap<&str, (Vec<String>, Vec<Vec<Value>>)> = BTreeMap::new();
     for table in tables {
-        let mut statement = src.prepare(&format!("SELECT * FROM {table}")).expect("select");
-        let columns: Vec<String> = statement.column_names().iter().map(|c| c.to_string()).collect();
+        let mut statement = src
+            .prepare(&format!("SELECT * FROM {table}"))
+            .expect("select");
+        let columns: Vec<String> = statement.column_names().map(|c| c.to_string()).collect();
         let width = columns.len();
         let rows: Vec<Vec<Value>> = statement
-            .query_map([], |row| (0..width).map(|i| row.get::<_, Value>(i)).collect())
+            .query_map([], |row| {
+                (0..width).map(|i| row.get::<_, Value>(i)).collect()
+            })
             .expect("rows")
             .collect::<Result<_, _>>()
             .expect("rows");
@@ -222,7 +261,9 @@ fn raw_insert(source: &Path, target: &Path) -> (u64, Duration) {
         );
         let mut statement = tx.prepare(&sql).expect("insert");
         for row in rows {
-            statement.execute(rusqlite::params_from_iter(row)).expect("row");
+            statement
+                .execute(rusqlite::params_from_iter(row))
+                .expect("row");
             count += 1;
         }
     }
@@ -231,7 +272,9 @@ fn raw_insert(source: &Path, target: &Path) -> (u64, Duration) {
 }
 
 fn file_mb(path: &Path) -> f64 {
-    std::fs::metadata(path).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0)
+    std::fs::metadata(path)
+        .map(|m| m.len() as f64 / 1e6)
+        .unwrap_or(0.0)
 }
 
 /// Every saved question timed on `db` (median of five runs, in process, read-only).
@@ -248,8 +291,9 @@ fn question_times(db: &Path) -> String {
         for _ in 0..5 {
             let start = Instant::now();
             let values = inv::query::params::for_question(question, &[]).expect("defaults");
-            let result = inv::query::run_question(&conn, question, "2026-12-01T00:00:00.000000Z", &values)
-                .expect("the question runs");
+            let result =
+                inv::query::run_question(&conn, question, "2026-12-01T00:00:00.000000Z", &values)
+                    .expect("the question runs");
             times.push(start.elapsed());
             rows = result.rows.len();
         }

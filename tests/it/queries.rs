@@ -1360,9 +1360,8 @@ fn list_shows_every_file_of_the_queries_folder() {
 
 #[test]
 fn the_documentation_lists_every_question() {
-    let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .expect("README.md");
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
     let library = inv::query::Library::built_in().unwrap();
     for question in library.questions() {
         let row = format!(

@@ -57,10 +57,14 @@ fn a_known_world_gives_exactly_its_rows_and_edges() {
 
     let conn = Connection::open(&db).unwrap();
     let mut statement = conn
-        .prepare("SELECT src_label, src_id, rel, dst_label, dst_id FROM edges ORDER BY 1, 2, 3, 4, 5")
+        .prepare(
+            "SELECT src_label, src_id, rel, dst_label, dst_id FROM edges ORDER BY 1, 2, 3, 4, 5",
+        )
         .unwrap();
     let mut edges: Vec<(String, String, String, String, String)> = statement
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
@@ -68,38 +72,94 @@ fn a_known_world_gives_exactly_its_rows_and_edges() {
     assert_eq!(edges, world::known_edges());
 
     // The other organization's objects never leak in.
-    assert!(ids(&db, "SELECT id FROM instances").iter().all(|id| id != OTHER_SERVER));
-    assert!(ids(&db, "SELECT id FROM users").iter().all(|id| id != OTHER_USER));
-    assert_eq!(ids(&db, "SELECT id FROM organizations"), vec![ORG.to_string()]);
+    assert!(ids(&db, "SELECT id FROM instances")
+        .iter()
+        .all(|id| id != OTHER_SERVER));
+    assert!(ids(&db, "SELECT id FROM users")
+        .iter()
+        .all(|id| id != OTHER_USER));
+    assert_eq!(
+        ids(&db, "SELECT id FROM organizations"),
+        vec![ORG.to_string()]
+    );
 
     // Values as documented: booleans 0/1, normalised timestamps, sizes in bytes, the
     // SBS volume beside the local one, references to absent objects kept.
-    assert_eq!(one::<i64>(&db, &format!("SELECT mfa FROM users WHERE id = '{BOB}'")), 0);
-    assert_eq!(one::<i64>(&db, &format!("SELECT locked FROM users WHERE id = '{BOB}'")), 1);
     assert_eq!(
-        one::<String>(&db, &format!("SELECT expires_at FROM api_keys WHERE id = '{KEY_ORPHAN}'")),
+        one::<i64>(&db, &format!("SELECT mfa FROM users WHERE id = '{BOB}'")),
+        0
+    );
+    assert_eq!(
+        one::<i64>(&db, &format!("SELECT locked FROM users WHERE id = '{BOB}'")),
+        1
+    );
+    assert_eq!(
+        one::<String>(
+            &db,
+            &format!("SELECT expires_at FROM api_keys WHERE id = '{KEY_ORPHAN}'")
+        ),
         "2025-01-01T00:00:00.000000Z"
     );
-    assert_eq!(one::<String>(&db, &format!("SELECT user_id FROM api_keys WHERE id = '{KEY_ORPHAN}'")), GHOST_USER);
-    assert_eq!(one::<i64>(&db, &format!("SELECT size FROM volumes WHERE id = '{LOCAL_VOLUME}'")), 50_000_000_000);
+    assert_eq!(
+        one::<String>(
+            &db,
+            &format!("SELECT user_id FROM api_keys WHERE id = '{KEY_ORPHAN}'")
+        ),
+        GHOST_USER
+    );
+    assert_eq!(
+        one::<i64>(
+            &db,
+            &format!("SELECT size FROM volumes WHERE id = '{LOCAL_VOLUME}'")
+        ),
+        50_000_000_000
+    );
     assert_eq!(
         one::<String>(&db, &format!("SELECT volume_type || ' ' || api || ' ' || zone FROM volumes WHERE id = '{SBS_VOLUME}'")),
         "sbs_volume block fr-par-1"
     );
-    assert_eq!(one::<String>(&db, &format!("SELECT server_id FROM flexible_ips WHERE id = '{IP_ATTACHED}'")), SERVER);
-    assert_eq!(one::<String>(&db, &format!("SELECT state FROM instances WHERE id = '{SERVER_AMS}'")), "stopped");
-    assert_eq!(one::<String>(&db, &format!("SELECT base_volume_id FROM volume_snapshots WHERE id = '{BLOCK_SNAPSHOT}'")), SBS_VOLUME);
+    assert_eq!(
+        one::<String>(
+            &db,
+            &format!("SELECT server_id FROM flexible_ips WHERE id = '{IP_ATTACHED}'")
+        ),
+        SERVER
+    );
+    assert_eq!(
+        one::<String>(
+            &db,
+            &format!("SELECT state FROM instances WHERE id = '{SERVER_AMS}'")
+        ),
+        "stopped"
+    );
+    assert_eq!(
+        one::<String>(
+            &db,
+            &format!("SELECT base_volume_id FROM volume_snapshots WHERE id = '{BLOCK_SNAPSHOT}'")
+        ),
+        SBS_VOLUME
+    );
     let timestamps: i64 = one(&db, "SELECT count(*) FROM users WHERE created_at NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'");
     assert_eq!(timestamps, 0);
-    let raw_ok: i64 = one(&db, "SELECT count(*) FROM instances WHERE json_extract(raw, '$.image.name') IS NOT NULL");
+    let raw_ok: i64 = one(
+        &db,
+        "SELECT count(*) FROM instances WHERE json_extract(raw, '$.image.name') IS NOT NULL",
+    );
     assert_eq!(raw_ok, 2);
 
     // The run is recorded, with the unresolved reference counted.
     let (status, unresolved): (String, String) = conn
-        .query_row("SELECT status, unresolved FROM sync_runs ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT status, unresolved FROM sync_runs ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!(status, "complete");
-    assert!(unresolved.contains("\"user_has_api_key\":1"), "{unresolved}");
+    assert!(
+        unresolved.contains("\"user_has_api_key\":1"),
+        "{unresolved}"
+    );
     assert!(stdout.contains("user_has_api_key 1"), "{stdout}");
 }
 
@@ -109,13 +169,18 @@ fn every_listing_is_filtered_paged_at_100_and_sent_once() {
     let org = world.org_mut(ORG).unwrap();
     for i in 0..230 {
         let id = format!("00000000-0000-4000-8000-{i:012}");
-        org.users.push(wire::user(&id, ORG, &format!("user{i}@example.com")));
+        org.users
+            .push(wire::user(&id, ORG, &format!("user{i}@example.com")));
     }
     for i in 0..205 {
         let id = format!("00000000-0000-4000-9000-{i:012}");
-        org.zone_mut("pl-waw-3")
-            .ips
-            .push(wire::ip(&id, ORG, PRJ_DEFAULT, "pl-waw-3", &format!("10.0.{}.{}", i / 250, i % 250)));
+        org.zone_mut("pl-waw-3").ips.push(wire::ip(
+            &id,
+            ORG,
+            PRJ_DEFAULT,
+            "pl-waw-3",
+            &format!("10.0.{}.{}", i / 250, i % 250),
+        ));
     }
     let api = start(world, Faults::none());
     let dir = temp();
@@ -123,13 +188,22 @@ fn every_listing_is_filtered_paged_at_100_and_sent_once() {
     let (code, stdout, stderr) = sync(dir.path(), &api.url(), &db, &[]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert_eq!(one::<i64>(&db, "SELECT count(*) FROM users"), 232);
-    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM flexible_ips WHERE zone = 'pl-waw-3'"), 205);
+    assert_eq!(
+        one::<i64>(
+            &db,
+            "SELECT count(*) FROM flexible_ips WHERE zone = 'pl-waw-3'"
+        ),
+        205
+    );
 
     // 5 global listings + 6 zonal kinds in 10 zones, one page each, plus the extra pages
     // (users: 3 pages, pl-waw-3 ips: 3 pages) and the organization's details.
     let stats = api.stats();
     assert_eq!(stats.total_requests, 1 + 5 + 60 + 2 + 2, "{stats:?}");
-    assert!(stdout.contains(&format!("{} requests (0 retries", stats.total_requests)), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{} requests (0 retries", stats.total_requests)),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -142,7 +216,9 @@ fn a_second_sync_prunes_what_vanished_but_keeps_a_failed_scope() {
     let mut world = world::known();
     let org = world.org_mut(ORG).unwrap();
     org.users.retain(|u| u["id"] != BOB);
-    org.zone_mut("fr-par-1").ips.retain(|ip| ip["id"] != IP_FREE);
+    org.zone_mut("fr-par-1")
+        .ips
+        .retain(|ip| ip["id"] != IP_FREE);
     org.zone_mut("nl-ams-2").servers.clear();
     api.set_world(world);
     api.set_faults(Faults::none().with_rule(FaultRule::new(
@@ -152,13 +228,26 @@ fn a_second_sync_prunes_what_vanished_but_keeps_a_failed_scope() {
     let (code, stdout, stderr) = sync(dir.path(), &api.url(), &db, &[]);
     assert_eq!(code, 3, "{stdout}\n{stderr}");
     assert!(stdout.contains("partial"), "{stdout}");
-    assert!(stdout.contains("FAILED instances nl-ams-2") && stdout.contains("403"), "{stdout}");
+    assert!(
+        stdout.contains("FAILED instances nl-ams-2") && stdout.contains("403"),
+        "{stdout}"
+    );
     assert!(!ids(&db, "SELECT id FROM users").contains(&BOB.to_string()));
-    assert!(!ids(&db, "SELECT flexible_ip_id FROM flexible_ip_identifies_instance").contains(&IP_FREE.to_string()));
+    assert!(!ids(
+        &db,
+        "SELECT flexible_ip_id FROM flexible_ip_identifies_instance"
+    )
+    .contains(&IP_FREE.to_string()));
     assert!(!ids(&db, "SELECT id FROM flexible_ips").contains(&IP_FREE.to_string()));
     // The denied zone keeps what the last good sync saw.
-    assert_eq!(ids(&db, "SELECT id FROM instances WHERE zone = 'nl-ams-2'"), vec![SERVER_AMS.to_string()]);
-    let group_members: Vec<String> = ids(&db, &format!("SELECT user_id FROM user_member_of_group WHERE group_id = '{GROUP}' ORDER BY 1"));
+    assert_eq!(
+        ids(&db, "SELECT id FROM instances WHERE zone = 'nl-ams-2'"),
+        vec![SERVER_AMS.to_string()]
+    );
+    let group_members: Vec<String> = ids(
+        &db,
+        &format!("SELECT user_id FROM user_member_of_group WHERE group_id = '{GROUP}' ORDER BY 1"),
+    );
     assert_eq!(group_members, vec![OWNER.to_string(), BOB.to_string()]);
     let errors: String = one(&db, "SELECT errors FROM sync_runs WHERE status = 'partial'");
     assert!(errors.contains("nl-ams-2"), "{errors}");
@@ -181,9 +270,15 @@ fn a_refused_key_changes_nothing_and_says_what_to_check() {
         .env("SCW_API_URL", api.url());
     let (output, stdout, stderr) = run(&mut command);
     assert_eq!(output.status.code(), Some(4), "{stdout}\n{stderr}");
-    assert!(stderr.contains("401") && stderr.contains("SCW_SECRET_KEY"), "{stderr}");
+    assert!(
+        stderr.contains("401") && stderr.contains("SCW_SECRET_KEY"),
+        "{stderr}"
+    );
     assert_eq!(one::<i64>(&db, "SELECT count(*) FROM users"), before);
-    assert_eq!(one::<String>(&db, "SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1"), "failed");
+    assert_eq!(
+        one::<String>(&db, "SELECT status FROM sync_runs ORDER BY id DESC LIMIT 1"),
+        "failed"
+    );
 }
 
 #[test]
@@ -200,14 +295,23 @@ fn the_organization_is_found_from_the_access_key() {
         .env("SCW_API_URL", api.url());
     let (output, stdout, stderr) = run(&mut command);
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
-    assert_eq!(ids(&db, "SELECT DISTINCT organization_id FROM users"), vec![ORG.to_string()]);
+    assert_eq!(
+        ids(&db, "SELECT DISTINCT organization_id FROM users"),
+        vec![ORG.to_string()]
+    );
 }
 
 #[test]
 fn throttling_and_server_errors_are_retried_to_a_complete_sync() {
     let faults = Faults::none()
         .with_rule(FaultRule::new("/iam/v1alpha1/users", FaultAction::TooManyRequests).times(3))
-        .with_rule(FaultRule::new("/zones/fr-par-1/servers", FaultAction::service_unavailable()).times(2))
+        .with_rule(
+            FaultRule::new(
+                "/zones/fr-par-1/servers",
+                FaultAction::service_unavailable(),
+            )
+            .times(2),
+        )
         .with_rule(FaultRule::new("/zones/fr-par-1/ips", FaultAction::TruncatedJson).times(1))
         .with_rule(FaultRule::new("/zones/fr-par-1/volumes", FaultAction::DropConnection).times(1));
     let api = start(world::known(), faults);
@@ -216,19 +320,36 @@ fn throttling_and_server_errors_are_retried_to_a_complete_sync() {
     let (code, stdout, stderr) = sync(dir.path(), &api.url(), &db, &[]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     assert!(stdout.contains("7 retries, 3 throttled"), "{stdout}");
-    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM instances WHERE zone = 'fr-par-1'"), 1);
+    assert_eq!(
+        one::<i64>(
+            &db,
+            "SELECT count(*) FROM instances WHERE zone = 'fr-par-1'"
+        ),
+        1
+    );
     assert_eq!(one::<i64>(&db, "SELECT count(*) FROM flexible_ips"), 2);
 }
 
 #[test]
 fn a_scope_that_never_answers_ends_partial_and_named() {
-    let faults = Faults::none().with_rule(FaultRule::new("/zones/pl-waw-1/snapshots", FaultAction::Hang));
+    let faults = Faults::none().with_rule(FaultRule::new(
+        "/zones/pl-waw-1/snapshots",
+        FaultAction::Hang,
+    ));
     let api = start(world::known(), faults);
     let dir = temp();
     let db = dir.path().join("inv.db");
-    let (code, stdout, stderr) = sync(dir.path(), &api.url(), &db, &["--timeout", "0.5", "--attempts", "2"]);
+    let (code, stdout, stderr) = sync(
+        dir.path(),
+        &api.url(),
+        &db,
+        &["--timeout", "0.5", "--attempts", "2"],
+    );
     assert_eq!(code, 3, "{stdout}\n{stderr}");
-    assert!(stdout.contains("FAILED instance_snapshots pl-waw-1") && stdout.contains("no answer"), "{stdout}");
+    assert!(
+        stdout.contains("FAILED instance_snapshots pl-waw-1") && stdout.contains("no answer"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -242,7 +363,10 @@ fn a_field_of_the_wrong_type_fails_its_scope_naming_the_field() {
     let db = dir.path().join("inv.db");
     let (code, stdout, _) = sync(dir.path(), &api.url(), &db, &[]);
     assert_eq!(code, 3, "{stdout}");
-    assert!(stdout.contains("FAILED users") && stdout.contains("`mfa`"), "{stdout}");
+    assert!(
+        stdout.contains("FAILED users") && stdout.contains("`mfa`"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -250,11 +374,23 @@ fn zones_without_the_product_are_skipped_not_failed() {
     let api = start(world::known(), Faults::none());
     let dir = temp();
     let db = dir.path().join("inv.db");
-    let (code, stdout, _) = sync(dir.path(), &api.url(), &db, &["--zones", "fr-par-1,it-mil-1"]);
+    let (code, stdout, _) = sync(
+        dir.path(),
+        &api.url(),
+        &db,
+        &["--zones", "fr-par-1,it-mil-1"],
+    );
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("not available (skipped): block_snapshots it-mil-1, block_volumes it-mil-1"), "{stdout}");
+    assert!(
+        stdout
+            .contains("not available (skipped): block_snapshots it-mil-1, block_volumes it-mil-1"),
+        "{stdout}"
+    );
     assert_eq!(
-        one::<String>(&db, "SELECT status FROM sync_scopes WHERE kind = 'block_volumes' AND zone = 'it-mil-1'"),
+        one::<String>(
+            &db,
+            "SELECT status FROM sync_scopes WHERE kind = 'block_volumes' AND zone = 'it-mil-1'"
+        ),
         "unavailable"
     );
 }
@@ -275,17 +411,29 @@ fn a_listing_that_keeps_changing_is_not_pruned() {
     )));
     let (code, stdout, _) = sync(dir.path(), &api.url(), &db, &[]);
     assert_eq!(code, 3, "{stdout}");
-    assert!(stdout.contains("FAILED users") && stdout.contains("changed"), "{stdout}");
+    assert!(
+        stdout.contains("FAILED users") && stdout.contains("changed"),
+        "{stdout}"
+    );
     assert_eq!(one::<i64>(&db, "SELECT count(*) FROM users"), 2);
 }
 
 #[test]
 fn the_secret_key_is_nowhere() {
-    let api = start(world::known(), Faults::none().with_rule(FaultRule::new("/zones/fr-par-2/ips", FaultAction::server_error())));
+    let api = start(
+        world::known(),
+        Faults::none().with_rule(FaultRule::new(
+            "/zones/fr-par-2/ips",
+            FaultAction::server_error(),
+        )),
+    );
     let dir = temp();
     let db = dir.path().join("inv.db");
     let (_, stdout, stderr) = sync(dir.path(), &api.url(), &db, &["-vvv", "--attempts", "2"]);
-    assert!(stderr.contains("retrying"), "the most verbose log ran: {stderr}");
+    assert!(
+        stderr.contains("retrying"),
+        "the most verbose log ran: {stderr}"
+    );
     for text in [&stdout, &stderr] {
         assert!(!text.contains(SECRET));
     }
@@ -305,7 +453,9 @@ fn the_file_and_its_companions_are_private() {
     assert_eq!(sync(dir.path(), &api.url(), &db, &[]).0, 0);
     // A reader keeps the WAL and SHM files in place while we look at them.
     let conn = Connection::open(&db).unwrap();
-    let _: i64 = conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0)).unwrap();
+    let _: i64 = conn
+        .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+        .unwrap();
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
@@ -358,7 +508,9 @@ fn a_killed_sync_leaves_the_last_inventory_intact() {
     child.wait().unwrap();
 
     let conn = Connection::open(&db).unwrap();
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(check, "ok");
     assert_eq!(ids(&db, "SELECT id FROM users ORDER BY id"), before);
     drop(conn);

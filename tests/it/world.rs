@@ -53,18 +53,38 @@ pub fn known() -> World {
 
     let zone = org.zone_mut("fr-par-1");
     let mut server = wire::server(SERVER, ORG, PRJ_PROD, "fr-par-1", "web-01");
-    let mut local = wire::volume(LOCAL_VOLUME, ORG, PRJ_PROD, "fr-par-1", "web-01-data", 50_000_000_000);
-    let mut sbs = wire::block_volume(SBS_VOLUME, PRJ_PROD, "fr-par-1", "web-01-root", 20_000_000_000);
+    let mut local = wire::volume(
+        LOCAL_VOLUME,
+        ORG,
+        PRJ_PROD,
+        "fr-par-1",
+        "web-01-data",
+        50_000_000_000,
+    );
+    let mut sbs = wire::block_volume(
+        SBS_VOLUME,
+        PRJ_PROD,
+        "fr-par-1",
+        "web-01-root",
+        20_000_000_000,
+    );
     let mut ip = wire::ip(IP_ATTACHED, ORG, PRJ_PROD, "fr-par-1", "51.15.201.34");
     wire::attach_sbs_volume(&mut server, 0, &mut sbs);
     wire::attach_local_volume(&mut server, 1, &mut local);
     wire::attach_ip(&mut server, &mut ip);
     zone.snapshots = vec![wire::snapshot_of(SNAPSHOT, "web-01-data-daily", &local)];
-    zone.block_snapshots = vec![wire::block_snapshot_of(BLOCK_SNAPSHOT, "web-01-root-before", &sbs)];
+    zone.block_snapshots = vec![wire::block_snapshot_of(
+        BLOCK_SNAPSHOT,
+        "web-01-root-before",
+        &sbs,
+    )];
     zone.servers = vec![server];
     zone.volumes = vec![local];
     zone.block_volumes = vec![sbs];
-    zone.ips = vec![ip, wire::ip(IP_FREE, ORG, PRJ_DEFAULT, "fr-par-1", "163.172.44.90")];
+    zone.ips = vec![
+        ip,
+        wire::ip(IP_FREE, ORG, PRJ_DEFAULT, "fr-par-1", "163.172.44.90"),
+    ];
 
     let mut stopped = wire::server(SERVER_AMS, ORG, PRJ_DEFAULT, "nl-ams-2", "batch-01");
     wire::set_server_state(&mut stopped, "stopped");
@@ -73,8 +93,13 @@ pub fn known() -> World {
     let mut other = OrgWorld::new(OTHER_ORG, "Someone else");
     other.projects = vec![wire::project(OTHER_ORG, OTHER_ORG, "default")];
     other.users = vec![wire::owner(OTHER_USER, OTHER_ORG, "eve@example.net")];
-    other.zone_mut("fr-par-1").servers =
-        vec![wire::server(OTHER_SERVER, OTHER_ORG, OTHER_ORG, "fr-par-1", "not-ours")];
+    other.zone_mut("fr-par-1").servers = vec![wire::server(
+        OTHER_SERVER,
+        OTHER_ORG,
+        OTHER_ORG,
+        "fr-par-1",
+        "not-ours",
+    )];
 
     World {
         organizations: vec![org, other],
@@ -88,34 +113,172 @@ pub fn known() -> World {
 /// The edges the known organization must show, written out from the description above.
 pub fn known_edges() -> Vec<(String, String, String, String, String)> {
     let e = |a: &str, b: &str, r: &str, c: &str, d: &str| {
-        (a.to_string(), b.to_string(), r.to_string(), c.to_string(), d.to_string())
+        (
+            a.to_string(),
+            b.to_string(),
+            r.to_string(),
+            c.to_string(),
+            d.to_string(),
+        )
     };
     let mut edges = vec![
-        e("ScalewayOrganization", ORG, "RESOURCE", "ScalewayProject", PRJ_DEFAULT),
-        e("ScalewayOrganization", ORG, "RESOURCE", "ScalewayProject", PRJ_PROD),
-        e("ScalewayOrganization", ORG, "RESOURCE", "ScalewayUser", OWNER),
+        e(
+            "ScalewayOrganization",
+            ORG,
+            "RESOURCE",
+            "ScalewayProject",
+            PRJ_DEFAULT,
+        ),
+        e(
+            "ScalewayOrganization",
+            ORG,
+            "RESOURCE",
+            "ScalewayProject",
+            PRJ_PROD,
+        ),
+        e(
+            "ScalewayOrganization",
+            ORG,
+            "RESOURCE",
+            "ScalewayUser",
+            OWNER,
+        ),
         e("ScalewayOrganization", ORG, "RESOURCE", "ScalewayUser", BOB),
-        e("ScalewayOrganization", ORG, "RESOURCE", "ScalewayApplication", APP),
-        e("ScalewayOrganization", ORG, "RESOURCE", "ScalewayGroup", GROUP),
-        e("ScalewayOrganization", ORG, "RESOURCE", "ScalewayApiKey", KEY_OWNER),
-        e("ScalewayOrganization", ORG, "RESOURCE", "ScalewayApiKey", KEY_APP),
-        e("ScalewayOrganization", ORG, "RESOURCE", "ScalewayApiKey", KEY_ORPHAN),
-        e("ScalewayProject", PRJ_PROD, "RESOURCE", "ScalewayInstance", SERVER),
-        e("ScalewayProject", PRJ_DEFAULT, "RESOURCE", "ScalewayInstance", SERVER_AMS),
-        e("ScalewayProject", PRJ_PROD, "RESOURCE", "ScalewayFlexibleIp", IP_ATTACHED),
-        e("ScalewayProject", PRJ_DEFAULT, "RESOURCE", "ScalewayFlexibleIp", IP_FREE),
-        e("ScalewayProject", PRJ_PROD, "RESOURCE", "ScalewayVolume", LOCAL_VOLUME),
-        e("ScalewayProject", PRJ_PROD, "RESOURCE", "ScalewayVolume", SBS_VOLUME),
-        e("ScalewayProject", PRJ_PROD, "RESOURCE", "ScalewayVolumeSnapshot", SNAPSHOT),
-        e("ScalewayProject", PRJ_PROD, "RESOURCE", "ScalewayVolumeSnapshot", BLOCK_SNAPSHOT),
-        e("ScalewayInstance", SERVER, "MOUNTS", "ScalewayVolume", LOCAL_VOLUME),
-        e("ScalewayInstance", SERVER, "MOUNTS", "ScalewayVolume", SBS_VOLUME),
-        e("ScalewayFlexibleIp", IP_ATTACHED, "IDENTIFIES", "ScalewayInstance", SERVER),
-        e("ScalewayVolume", LOCAL_VOLUME, "HAS", "ScalewayVolumeSnapshot", SNAPSHOT),
-        e("ScalewayVolume", SBS_VOLUME, "HAS", "ScalewayVolumeSnapshot", BLOCK_SNAPSHOT),
+        e(
+            "ScalewayOrganization",
+            ORG,
+            "RESOURCE",
+            "ScalewayApplication",
+            APP,
+        ),
+        e(
+            "ScalewayOrganization",
+            ORG,
+            "RESOURCE",
+            "ScalewayGroup",
+            GROUP,
+        ),
+        e(
+            "ScalewayOrganization",
+            ORG,
+            "RESOURCE",
+            "ScalewayApiKey",
+            KEY_OWNER,
+        ),
+        e(
+            "ScalewayOrganization",
+            ORG,
+            "RESOURCE",
+            "ScalewayApiKey",
+            KEY_APP,
+        ),
+        e(
+            "ScalewayOrganization",
+            ORG,
+            "RESOURCE",
+            "ScalewayApiKey",
+            KEY_ORPHAN,
+        ),
+        e(
+            "ScalewayProject",
+            PRJ_PROD,
+            "RESOURCE",
+            "ScalewayInstance",
+            SERVER,
+        ),
+        e(
+            "ScalewayProject",
+            PRJ_DEFAULT,
+            "RESOURCE",
+            "ScalewayInstance",
+            SERVER_AMS,
+        ),
+        e(
+            "ScalewayProject",
+            PRJ_PROD,
+            "RESOURCE",
+            "ScalewayFlexibleIp",
+            IP_ATTACHED,
+        ),
+        e(
+            "ScalewayProject",
+            PRJ_DEFAULT,
+            "RESOURCE",
+            "ScalewayFlexibleIp",
+            IP_FREE,
+        ),
+        e(
+            "ScalewayProject",
+            PRJ_PROD,
+            "RESOURCE",
+            "ScalewayVolume",
+            LOCAL_VOLUME,
+        ),
+        e(
+            "ScalewayProject",
+            PRJ_PROD,
+            "RESOURCE",
+            "ScalewayVolume",
+            SBS_VOLUME,
+        ),
+        e(
+            "ScalewayProject",
+            PRJ_PROD,
+            "RESOURCE",
+            "ScalewayVolumeSnapshot",
+            SNAPSHOT,
+        ),
+        e(
+            "ScalewayProject",
+            PRJ_PROD,
+            "RESOURCE",
+            "ScalewayVolumeSnapshot",
+            BLOCK_SNAPSHOT,
+        ),
+        e(
+            "ScalewayInstance",
+            SERVER,
+            "MOUNTS",
+            "ScalewayVolume",
+            LOCAL_VOLUME,
+        ),
+        e(
+            "ScalewayInstance",
+            SERVER,
+            "MOUNTS",
+            "ScalewayVolume",
+            SBS_VOLUME,
+        ),
+        e(
+            "ScalewayFlexibleIp",
+            IP_ATTACHED,
+            "IDENTIFIES",
+            "ScalewayInstance",
+            SERVER,
+        ),
+        e(
+            "ScalewayVolume",
+            LOCAL_VOLUME,
+            "HAS",
+            "ScalewayVolumeSnapshot",
+            SNAPSHOT,
+        ),
+        e(
+            "ScalewayVolume",
+            SBS_VOLUME,
+            "HAS",
+            "ScalewayVolumeSnapshot",
+            BLOCK_SNAPSHOT,
+        ),
         e("ScalewayUser", OWNER, "MEMBER_OF", "ScalewayGroup", GROUP),
         e("ScalewayUser", BOB, "MEMBER_OF", "ScalewayGroup", GROUP),
-        e("ScalewayApplication", APP, "MEMBER_OF", "ScalewayGroup", GROUP),
+        e(
+            "ScalewayApplication",
+            APP,
+            "MEMBER_OF",
+            "ScalewayGroup",
+            GROUP,
+        ),
         e("ScalewayUser", OWNER, "HAS", "ScalewayApiKey", KEY_OWNER),
         e("ScalewayApplication", APP, "HAS", "ScalewayApiKey", KEY_APP),
     ];
