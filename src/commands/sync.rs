@@ -14,7 +14,7 @@ use crate::sync::{self, SyncOptions, SyncReport};
 /// Runs `inv sync` with real credentials (or the demo's) and prints the summary.
 pub async fn run(args: SyncArgs, quiet: bool) -> Result<Status, Failure> {
     let zones = match &args.zones {
-        Some(spec) => config::parse_zones(spec)?,
+        Some(spec) => config::parse_zones(spec).map_err(|e| Failure::usage(e.to_string()))?,
         None => config::ALL_ZONES.iter().map(|z| z.to_string()).collect(),
     };
     if args.demo {

@@ -16,6 +16,7 @@ pub static KIND: Kind = Kind {
     organization_param: "organization_id",
     rows_filter: None,
     links: &[],
+    permission_set: "IAMReadOnly",
     decode,
 };
 

@@ -22,6 +22,7 @@ pub static KIND: Kind = Kind {
         parent_column: "snapshot_id",
         only: None,
     }],
+    permission_set: "BlockStorageReadOnly",
     decode,
 };
 

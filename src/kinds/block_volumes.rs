@@ -17,6 +17,7 @@ pub static KIND: Kind = Kind {
     organization_param: "organization_id",
     rows_filter: Some("api = 'block'"),
     links: &[],
+    permission_set: "BlockStorageReadOnly",
     decode,
 };
 

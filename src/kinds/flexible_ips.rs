@@ -20,6 +20,7 @@ pub static KIND: Kind = Kind {
         parent_column: "flexible_ip_id",
         only: Some(("seen_from", "flexible_ip")),
     }],
+    permission_set: "InstancesReadOnly",
     decode,
 };
 

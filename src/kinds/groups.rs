@@ -27,6 +27,7 @@ pub static KIND: Kind = Kind {
             only: None,
         },
     ],
+    permission_set: "IAMReadOnly",
     decode,
 };
 

@@ -20,6 +20,7 @@ pub static KIND: Kind = Kind {
         parent_column: "snapshot_id",
         only: None,
     }],
+    permission_set: "InstancesReadOnly",
     decode,
 };
 

@@ -17,6 +17,7 @@ pub static KIND: Kind = Kind {
     organization_param: "organization",
     rows_filter: Some("api = 'instance'"),
     links: &[],
+    permission_set: "InstancesReadOnly",
     decode,
 };
 

@@ -30,6 +30,7 @@ pub static KIND: Kind = Kind {
             only: Some(("seen_from", "instance")),
         },
     ],
+    permission_set: "InstancesReadOnly",
     decode,
 };
 

@@ -71,6 +71,8 @@ pub struct Kind {
     /// Extra SQL predicate selecting this kind's rows when two kinds share a table.
     pub rows_filter: Option<&'static str>,
     pub links: &'static [LinkSpec],
+    /// The read-only permission set a key needs to list this kind (named in 403 hints).
+    pub permission_set: &'static str,
     pub decode: fn(&RawValue, &Context) -> Result<Record, DecodeError>,
 }
 

@@ -82,6 +82,17 @@ struct ScopeResult {
 pub async fn run(options: SyncOptions) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
     let started_at = timestamp::now();
+    // Listen for Ctrl-C from the start, so that an early one is not the default abrupt exit.
+    let interrupt = Arc::new(tokio::sync::Notify::new());
+    let watcher = {
+        let interrupt = Arc::clone(&interrupt);
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                interrupt.notify_one();
+            }
+        })
+    };
+    let _stop_watching = AbortOnDrop(watcher);
     let path = options.db.clone();
     let conn = store::open_for_write(&path)?;
     let mut writer = Writer::begin(conn, &path, &started_at)?;
@@ -194,7 +205,7 @@ pub async fn run(options: SyncOptions) -> Result<SyncReport, SyncError> {
                 }
                 results.push(result);
             }
-            _ = tokio::signal::ctrl_c() => {
+            _ = interrupt.notified() => {
                 scopes.abort_all();
                 break true;
             }
@@ -263,6 +274,15 @@ pub async fn run(options: SyncOptions) -> Result<SyncReport, SyncError> {
         .map_err(|e| SyncError::Internal(e.to_string()))??)
 }
 
+/// Stops the Ctrl-C watcher when the sync ends, however it ends.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// One scope, with one more listing when the pages did not add up the first time.
 async fn fetch_scope(
     shared: &Arc<Shared>,
@@ -316,11 +336,22 @@ fn scope_records(results: &[ScopeResult], writer: &Writer) -> Result<Vec<ScopeRe
             status: result.status,
             objects: writer.count_seen(result.kind, result.zone.as_deref())?,
             pages: result.pages,
-            error: result.error.as_ref().map(|e| e.to_string()),
+            error: result.error.as_ref().map(|e| explain(result.kind, e)),
         });
     }
     records.sort_by(|a, b| (&a.kind, &a.zone).cmp(&(&b.kind, &b.zone)));
     Ok(records)
+}
+
+/// A scope's error as the summary shows it; a refusal names the permission set to grant.
+fn explain(kind: &Kind, error: &ScopeError) -> String {
+    match error {
+        ScopeError::Api(ApiError::Forbidden { .. }) => format!(
+            "{error}; a read-only inventory key needs the permission set {}",
+            kind.permission_set
+        ),
+        _ => error.to_string(),
+    }
 }
 
 fn failed(mut run: RunRecord, scope: &str, reason: &str) -> RunRecord {
