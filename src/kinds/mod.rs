@@ -14,7 +14,7 @@ mod instances;
 mod projects;
 mod users;
 
-pub use decode::{DecodeError, Record};
+pub use decode::{DecodeError, Link, Record};
 
 use rusqlite::types::Value;
 use serde_json::value::RawValue;

@@ -9,7 +9,7 @@ use rusqlite::{params, params_from_iter, Connection};
 use serde::Serialize;
 
 use super::StoreError;
-use crate::kinds::{Kind, Locality, Record};
+use crate::kinds::{Kind, Link, LinkSpec, Locality, Record};
 
 /// Holds the write lock (`BEGIN IMMEDIATE`) from the start of a sync to its commit; a
 /// writer dropped without `commit` rolls everything back.
@@ -135,26 +135,56 @@ impl Writer {
             .and_then(|mut statement| statement.execute(params_from_iter(values)));
         result.map_err(|e| self.err(e))?;
 
-        for link in kind.links {
-            let result = match link.only {
-                Some((column, value)) => self
-                    .conn
-                    .prepare_cached(&format!(
-                        "DELETE FROM {} WHERE {} = ?1 AND {column} = ?2",
-                        link.table, link.parent_column
-                    ))
-                    .and_then(|mut s| s.execute(params![record.id, value])),
-                None => self
-                    .conn
-                    .prepare_cached(&format!(
-                        "DELETE FROM {} WHERE {} = ?1",
-                        link.table, link.parent_column
-                    ))
-                    .and_then(|mut s| s.execute(params![record.id])),
-            };
-            result.map_err(|e| self.err(e))?;
+        for spec in kind.links {
+            self.replace_links(spec, record)?;
         }
-        for link in &record.links {
+        Ok(())
+    }
+
+    /// Makes the join rows a parent owns in one table equal to those its object carries now:
+    /// rows that are gone are deleted, new ones inserted, unchanged ones left alone (so
+    /// that an unchanged organization writes no join rows at all on a second sync).
+    fn replace_links(&mut self, spec: &LinkSpec, record: &Record) -> Result<(), StoreError> {
+        let rows: Vec<&Link> = record
+            .links
+            .iter()
+            .filter(|l| l.table == spec.table)
+            .collect();
+        let mut sql = format!(
+            "DELETE FROM {} WHERE {} = ?",
+            spec.table, spec.parent_column
+        );
+        let mut values: Vec<&Value> = vec![];
+        let parent = Value::Text(record.id.clone());
+        values.push(&parent);
+        let only = spec
+            .only
+            .map(|(column, value)| (column, Value::Text(value.to_string())));
+        if let Some((column, value)) = &only {
+            sql.push_str(&format!(" AND {column} = ?"));
+            values.push(value);
+        }
+        // Past SQLite's bound on parameters, fall back to deleting every row of the parent.
+        let small = rows.len() * rows.first().map_or(0, |r| r.columns.len()) < 30_000;
+        if let Some(first) = rows.first().filter(|_| small) {
+            let names: Vec<&str> = first.columns.iter().map(|(name, _)| *name).collect();
+            let tuple = format!("({})", vec!["?"; names.len()].join(", "));
+            sql.push_str(&format!(
+                " AND ({}) NOT IN (VALUES {})",
+                names.join(", "),
+                vec![tuple.as_str(); rows.len()].join(", ")
+            ));
+            values.extend(
+                rows.iter()
+                    .flat_map(|row| row.columns.iter().map(|(_, v)| v)),
+            );
+        }
+        let result = self
+            .conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.execute(params_from_iter(values)));
+        result.map_err(|e| self.err(e))?;
+        for link in rows {
             let names: Vec<&str> = link.columns.iter().map(|(name, _)| *name).collect();
             let sql = format!(
                 "INSERT OR IGNORE INTO {} ({}) VALUES ({})",
