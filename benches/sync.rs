@@ -126,7 +126,7 @@ struct Run {
     requests: u64,
     throttled: u64,
     max_in_flight: u64,
-    peak_rss_kb: i64,
+    peak_rss_kb: u64,
 }
 
 /// Serves `world` with `faults` and runs `inv sync` once, timing the process as a whole.
@@ -152,10 +152,8 @@ fn timed_sync(
         .env("SCW_API_URL", api.url())
         .stdout(std::process::Stdio::null());
     let start = Instant::now();
-    // Reaped by `wait4` below, which also reports the child's own peak RSS.
-    #[allow(clippy::zombie_processes)]
-    let child = command.spawn().expect("inv runs");
-    let (status, peak_rss_kb) = wait_with_rusage(child.id());
+    let mut child = command.spawn().expect("inv runs");
+    let (status, peak_rss_kb) = wait_sampling_peak_rss(&mut child);
     let wall = start.elapsed();
     let stats = api.stats();
     api.shutdown();
@@ -172,19 +170,27 @@ fn timed_sync(
     }
 }
 
-/// Waits for the child and returns its exit status and its own peak RSS in KiB.
-fn wait_with_rusage(pid: u32) -> (i32, i64) {
-    let mut status = 0;
-    // SAFETY: wait4 on our own child with valid pointers to locals.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(waited, pid as libc::pid_t, "wait4");
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    (code, usage.ru_maxrss)
+/// Waits for the child, sampling its peak RSS (`VmHWM`) every 2 ms. The kernel's own
+/// figure (`ru_maxrss`) cannot be used: it counts the parent's memory at spawn, and this
+/// process holds a whole synthetic organization.
+fn wait_sampling_peak_rss(child: &mut std::process::Child) -> (i32, u64) {
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return (status.code().unwrap_or(-1), peak_kb);
+        }
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            if let Some(kb) = text
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak_kb = peak_kb.max(kb);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
 }
 
 /// The fewest requests a sync can make: the organization's details, then one request
