@@ -52,6 +52,8 @@ pub enum ScopeError {
 /// A listing that was read to its end.
 pub struct Listed {
     pub pages: u64,
+    /// Objects received, repeats included.
+    pub objects: u64,
     /// Pages that did not add up to the announced total, when they did not.
     pub inconsistency: Option<String>,
 }
@@ -129,6 +131,7 @@ pub async fn list_scope(
     }
     Ok(Listed {
         pages,
+        objects: seen,
         inconsistency,
     })
 }
@@ -173,6 +176,7 @@ async fn list_without_total(
 ) -> Result<Listed, ScopeError> {
     let mut pages = 1;
     let mut last_len = first_len;
+    let mut objects = first_len;
     while last_len == PAGE_SIZE {
         pages += 1;
         if pages > MAX_PAGES {
@@ -181,10 +185,12 @@ async fn list_without_total(
         let permit = acquire(shared).await?;
         let fetched = fetch(shared, kind, path, pages).await?;
         last_len = fetched.items.len() as u64;
+        objects += last_len;
         deliver(shared, kind, context, pages, fetched, permit).await?;
     }
     Ok(Listed {
         pages,
+        objects,
         inconsistency: None,
     })
 }

@@ -74,6 +74,8 @@ struct ScopeResult {
     zone: Option<String>,
     status: &'static str,
     pages: u64,
+    /// Objects the complete listing returned, repeats included.
+    listed: u64,
     error: Option<ScopeError>,
 }
 
@@ -240,6 +242,19 @@ pub async fn run(options: SyncOptions) -> Result<SyncReport, SyncError> {
 
     let finish = tokio::task::spawn_blocking(move || -> Result<SyncReport, StoreError> {
         let mut writer = writer;
+        let mut results = results;
+        // A listing that repeated objects while adding up to its total has skipped as
+        // many: pruning after it could delete objects that exist.
+        for result in results.iter_mut().filter(|r| r.status == "complete") {
+            let distinct = writer.count_seen(result.kind, result.zone.as_deref())?;
+            if distinct < result.listed {
+                result.status = "failed";
+                result.error = Some(ScopeError::Inconsistent(format!(
+                    "{} objects listed but only {distinct} distinct",
+                    result.listed
+                )));
+            }
+        }
         let mut pruned = 0;
         for result in results.iter().filter(|r| r.status == "complete") {
             pruned += writer.prune(result.kind, result.zone.as_deref())? as u64;
@@ -294,6 +309,7 @@ async fn fetch_scope(
         zone: zone.clone(),
         status: "failed",
         pages: 0,
+        listed: 0,
         error: None,
     };
     for attempt in 1..=2 {
@@ -302,6 +318,7 @@ async fn fetch_scope(
                 result.pages += listed.pages;
                 match listed.inconsistency {
                     None => {
+                        result.listed = listed.objects;
                         result.status = "complete";
                         result.error = None;
                         return result;

@@ -519,3 +519,24 @@ fn a_killed_sync_leaves_the_last_inventory_intact() {
     assert_eq!(code, 0, "{stdout}");
     assert!(ids(&db, "SELECT id FROM users").is_empty());
 }
+
+#[test]
+fn a_listing_that_repeats_an_object_is_not_pruned() {
+    let api = start(world::known(), Faults::none());
+    let dir = temp();
+    let db = dir.path().join("inv.db");
+    assert_eq!(sync(dir.path(), &api.url(), &db, &[]).0, 0);
+    // The owner served twice, in Bob's place: the count adds up, Bob is missing.
+    let owner = world::known().org(ORG).unwrap().users[0].clone();
+    api.set_faults(Faults::none().with_rule(FaultRule::new(
+        "/iam/v1alpha1/users",
+        FaultAction::mutate("/users/1", owner),
+    )));
+    let (code, stdout, _) = sync(dir.path(), &api.url(), &db, &[]);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(
+        stdout.contains("FAILED users") && stdout.contains("2 objects listed but only 1 distinct"),
+        "{stdout}"
+    );
+    assert!(ids(&db, "SELECT id FROM users").contains(&BOB.to_string()));
+}
