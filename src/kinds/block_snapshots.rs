@@ -55,7 +55,7 @@ fn decode(raw: &RawValue, context: &Context) -> Result<Record, DecodeError> {
             ("creation_date", ts("created_at", &s.created_at)?),
             ("modification_date", ts("updated_at", &s.updated_at)?),
             ("error_reason", rusqlite::types::Value::Null),
-            ("zone", s.zone.or_else(|| context.zone.clone()).into()),
+            ("zone", context.zone.clone().or(s.zone).into()),
             ("api", "block".to_string().into()),
             ("base_volume_id", text(&base_volume_id)),
             ("project_id", text(&s.project_id)),

@@ -62,7 +62,7 @@ fn decode(raw: &RawValue, context: &Context) -> Result<Record, DecodeError> {
             ("modification_date", ts("updated_at", &v.updated_at)?),
             ("tags", json_text(&v.tags)),
             ("state", text(&v.status)),
-            ("zone", v.zone.or_else(|| context.zone.clone()).into()),
+            ("zone", context.zone.clone().or(v.zone).into()),
             ("api", "block".to_string().into()),
             ("server_id", text(&server_id)),
             ("project_id", text(&v.project_id)),

@@ -67,7 +67,7 @@ fn decode(raw: &RawValue, context: &Context) -> Result<Record, DecodeError> {
             ("state", text(&ip.state)),
             ("prefix", text(&ip.prefix)),
             ("ipam_id", text(&ip.ipam_id)),
-            ("zone", ip.zone.or_else(|| context.zone.clone()).into()),
+            ("zone", context.zone.clone().or(ip.zone).into()),
             ("server_id", text(&server_id)),
             ("project_id", text(&ip.project)),
         ],

@@ -64,7 +64,7 @@ fn decode(raw: &RawValue, context: &Context) -> Result<Record, DecodeError> {
                 "error_reason",
                 text(&loose_text(s.error_reason.or(s.error_details))),
             ),
-            ("zone", s.zone.or_else(|| context.zone.clone()).into()),
+            ("zone", context.zone.clone().or(s.zone).into()),
             ("api", "instance".to_string().into()),
             ("base_volume_id", text(&base_volume_id)),
             ("project_id", text(&s.project)),

@@ -54,7 +54,7 @@ fn decode(raw: &RawValue, context: &Context) -> Result<Record, DecodeError> {
             ),
             ("tags", json_text(&v.tags)),
             ("state", text(&v.state)),
-            ("zone", v.zone.or_else(|| context.zone.clone()).into()),
+            ("zone", context.zone.clone().or(v.zone).into()),
             ("api", "instance".to_string().into()),
             ("server_id", text(&Ref::id_of(&v.server))),
             ("project_id", text(&v.project)),

@@ -175,7 +175,7 @@ fn decode(raw: &RawValue, context: &Context) -> Result<Record, DecodeError> {
                 "private_nics",
                 text(&s.private_nics.map(|v| v.get().to_string())),
             ),
-            ("zone", s.zone.or_else(|| context.zone.clone()).into()),
+            ("zone", context.zone.clone().or(s.zone).into()),
             ("end_of_service", flag(s.end_of_service)),
             ("project_id", text(&s.project)),
         ],

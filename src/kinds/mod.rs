@@ -79,7 +79,8 @@ pub struct Kind {
 /// What a decoder knows besides the object itself.
 #[derive(Debug, Clone)]
 pub struct Context {
-    /// The zone of the listing, for zonal kinds.
+    /// The zone of the listing, for zonal kinds. It is the stored `zone`, so that every
+    /// object a listing returned belongs to that listing's scope when pruning.
     pub zone: Option<String>,
 }
 

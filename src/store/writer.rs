@@ -1,11 +1,12 @@
 //! The sync's single write transaction: upserts, join-row replacement, scoped pruning and
 //! the run record. Nothing is visible to readers until `commit`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection};
+use rusqlite::{params, params_from_iter, Connection, ToSql};
 use serde::Serialize;
 
 use super::StoreError;
@@ -19,6 +20,9 @@ pub struct Writer {
     organization_id: String,
     lastupdated: String,
     upsert_sql: HashMap<&'static str, String>,
+    /// Hashes of the ids stored per (kind, zone) scope: 8 bytes an object, enough to
+    /// count distinct objects without reading the big rows back.
+    seen: HashMap<(&'static str, String), HashSet<u64>>,
     open: bool,
 }
 
@@ -80,6 +84,7 @@ impl Writer {
             organization_id: String::new(),
             lastupdated: lastupdated.to_string(),
             upsert_sql: HashMap::new(),
+            seen: HashMap::new(),
             open: true,
         })
     }
@@ -111,7 +116,18 @@ impl Writer {
     }
 
     /// Upserts one object and replaces the join rows it owns.
-    pub fn store(&mut self, kind: &Kind, record: &Record) -> Result<(), StoreError> {
+    pub fn store(
+        &mut self,
+        kind: &'static Kind,
+        zone: Option<&str>,
+        record: &Record,
+    ) -> Result<(), StoreError> {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        record.id.hash(&mut hasher);
+        self.seen
+            .entry((kind.name, zone.unwrap_or_default().to_string()))
+            .or_default()
+            .insert(hasher.finish());
         let sql = match self.upsert_sql.get(kind.table) {
             Some(sql) => sql,
             None => {
@@ -119,16 +135,12 @@ impl Writer {
                 self.upsert_sql.entry(kind.table).or_insert(sql)
             }
         };
-        let tail = [
-            Value::Text(self.organization_id.clone()),
-            Value::Text(self.lastupdated.clone()),
-            Value::Text(record.raw.clone()),
-        ];
+        let tail: [&dyn ToSql; 3] = [&self.organization_id, &self.lastupdated, &record.raw];
         let values = record
             .columns
             .iter()
-            .map(|(_, value)| value)
-            .chain(tail.iter());
+            .map(|(_, value)| value as &dyn ToSql)
+            .chain(tail);
         let result = self
             .conn
             .prepare_cached(sql)
@@ -204,6 +216,11 @@ impl Writer {
     /// Deletes the rows of a completely fetched scope that this sync did not see, with the
     /// join rows they owned. Returns the number of objects removed.
     pub fn prune(&mut self, kind: &Kind, zone: Option<&str>) -> Result<usize, StoreError> {
+        // Every object seen is in its scope, so equal counts mean nothing is stale, and
+        // the scan for stale rows (whose rows carry whole API objects) can be skipped.
+        if self.count_in_scope(kind, zone.unwrap_or_default())? == self.seen(kind, zone) {
+            return Ok(0);
+        }
         let stale = format!(
             "SELECT id FROM {} WHERE {} AND lastupdated <> ?3",
             kind.table,
@@ -243,25 +260,30 @@ impl Writer {
         result.map_err(|e| self.err(e))
     }
 
-    /// Rows of a scope that this sync stored.
-    pub fn count_seen(&self, kind: &Kind, zone: Option<&str>) -> Result<u64, StoreError> {
+    /// Distinct objects of a scope that this sync stored.
+    pub fn seen(&self, kind: &Kind, zone: Option<&str>) -> u64 {
+        self.seen
+            .get(&(kind.name, zone.unwrap_or_default().to_string()))
+            .map_or(0, |ids| ids.len() as u64)
+    }
+
+    /// Rows of a scope in the file, whichever sync stored them (an index-only count).
+    fn count_in_scope(&self, kind: &Kind, zone: &str) -> Result<u64, StoreError> {
         let sql = format!(
-            "SELECT count(*) FROM {} WHERE {} AND lastupdated = ?3",
+            "SELECT count(*) FROM {} WHERE {}",
             kind.table,
             kind.scope_predicate()
         );
-        let zone = zone.unwrap_or_default();
         let result = match kind.locality {
-            Locality::Zonal => self.conn.query_row(
-                &sql,
-                params![self.organization_id, zone, self.lastupdated],
-                |r| r.get::<_, i64>(0),
-            ),
-            Locality::Global => self.conn.query_row(
-                &sql.replace("?3", "?2"),
-                params![self.organization_id, self.lastupdated],
-                |r| r.get::<_, i64>(0),
-            ),
+            Locality::Zonal => {
+                self.conn
+                    .query_row(&sql, params![self.organization_id, zone], |r| {
+                        r.get::<_, i64>(0)
+                    })
+            }
+            Locality::Global => self
+                .conn
+                .query_row(&sql, params![self.organization_id], |r| r.get::<_, i64>(0)),
         };
         result.map(|n| n as u64).map_err(|e| self.err(e))
     }

@@ -17,6 +17,7 @@ pub const MAX_PAGES: u64 = 10_000;
 /// A batch of decoded objects on its way to the writer.
 pub struct Batch {
     pub kind: &'static Kind,
+    pub zone: Option<String>,
     pub records: Vec<Record>,
 }
 
@@ -233,7 +234,11 @@ async fn deliver(
     if !records.is_empty() {
         shared
             .writer
-            .send(Batch { kind, records })
+            .send(Batch {
+                kind,
+                zone: context.zone.clone(),
+                records,
+            })
             .await
             .map_err(|_| ScopeError::Stopped)?;
     }

@@ -164,7 +164,7 @@ pub async fn run(options: SyncOptions) -> Result<SyncReport, SyncError> {
     let writer_task = tokio::task::spawn_blocking(move || -> Result<Writer, StoreError> {
         while let Some(batch) = receiver.blocking_recv() {
             for record in &batch.records {
-                writer.store(batch.kind, record)?;
+                writer.store(batch.kind, batch.zone.as_deref(), record)?;
             }
             progress.stored(batch.records.len() as u64);
         }
@@ -218,6 +218,10 @@ pub async fn run(options: SyncOptions) -> Result<SyncReport, SyncError> {
         .await
         .map_err(|e| SyncError::Internal(e.to_string()))??;
     options.progress.finish();
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "every scope listed and stored"
+    );
 
     if interrupted || fatal.is_some() {
         let reason = match &fatal {
@@ -246,7 +250,7 @@ pub async fn run(options: SyncOptions) -> Result<SyncReport, SyncError> {
         // A listing that repeated objects while adding up to its total has skipped as
         // many: pruning after it could delete objects that exist.
         for result in results.iter_mut().filter(|r| r.status == "complete") {
-            let distinct = writer.count_seen(result.kind, result.zone.as_deref())?;
+            let distinct = writer.seen(result.kind, result.zone.as_deref());
             if distinct < result.listed {
                 result.status = "failed";
                 result.error = Some(ScopeError::Inconsistent(format!(
@@ -277,6 +281,10 @@ pub async fn run(options: SyncOptions) -> Result<SyncReport, SyncError> {
         run.errors = errors;
         run.scopes = scopes;
         let sync_id = writer.commit(&run)?;
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "committed"
+        );
         Ok(SyncReport {
             sync_id,
             run,
@@ -351,7 +359,7 @@ fn scope_records(results: &[ScopeResult], writer: &Writer) -> Result<Vec<ScopeRe
             kind: result.kind.name.to_string(),
             zone: result.zone.clone().unwrap_or_default(),
             status: result.status,
-            objects: writer.count_seen(result.kind, result.zone.as_deref())?,
+            objects: writer.seen(result.kind, result.zone.as_deref()),
             pages: result.pages,
             error: result.error.as_ref().map(|e| explain(result.kind, e)),
         });

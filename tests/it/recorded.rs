@@ -54,7 +54,7 @@ fn files(dir: &Path, family: &str, what: &str) -> Vec<PathBuf> {
     .collect()
 }
 
-fn decode_into(writer: &mut Writer, kind: &Kind, object: &serde_json::Value, origin: &str) {
+fn decode_into(writer: &mut Writer, kind: &'static Kind, object: &serde_json::Value, origin: &str) {
     let raw = RawValue::from_string(object.to_string()).expect("re-serialised JSON");
     let zone = object
         .get("zone")
@@ -66,7 +66,7 @@ fn decode_into(writer: &mut Writer, kind: &Kind, object: &serde_json::Value, ori
     let record = (kind.decode)(&raw, &context)
         .unwrap_or_else(|e| panic!("{origin}: {} does not decode: {e}", kind.name));
     writer
-        .store(kind, &record)
+        .store(kind, context.zone.as_deref(), &record)
         .unwrap_or_else(|e| panic!("{origin}: {} does not store: {e}", kind.name));
 }
 
