@@ -23,6 +23,8 @@ pub struct Writer {
     /// Hashes of the ids stored per (kind, zone) scope: 8 bytes an object, enough to
     /// count distinct objects without reading the big rows back.
     seen: HashMap<(&'static str, String), HashSet<u64>>,
+    /// Whether rows were written since the last `flush`.
+    dirty: bool,
     open: bool,
 }
 
@@ -58,16 +60,17 @@ pub struct RunRecord {
 }
 
 /// References whose target is not in the inventory, per relationship: (name, SQL with
-/// `?1` = organization).
+/// `?1` = organization). Each first finds the dangling references through covering
+/// indexes and only then reads the (big) owning rows to check their organization.
 const UNRESOLVED: &[(&str, &str)] = &[
-    ("user_member_of_group", "SELECT count(*) FROM user_member_of_group r JOIN groups g ON g.id = r.group_id AND g.organization_id = ?1 WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id)"),
-    ("application_member_of_group", "SELECT count(*) FROM application_member_of_group r JOIN groups g ON g.id = r.group_id AND g.organization_id = ?1 WHERE NOT EXISTS (SELECT 1 FROM applications a WHERE a.id = r.application_id)"),
-    ("user_has_api_key", "SELECT count(*) FROM user_has_api_key r JOIN api_keys k ON k.id = r.api_key_id AND k.organization_id = ?1 WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id)"),
-    ("application_has_api_key", "SELECT count(*) FROM application_has_api_key r JOIN api_keys k ON k.id = r.api_key_id AND k.organization_id = ?1 WHERE NOT EXISTS (SELECT 1 FROM applications a WHERE a.id = r.application_id)"),
-    ("instance_mounts_volume", "SELECT count(*) FROM instance_mounts_volume r JOIN instances i ON i.id = r.instance_id AND i.organization_id = ?1 WHERE NOT EXISTS (SELECT 1 FROM volumes v WHERE v.id = r.volume_id)"),
-    ("flexible_ip_identifies_instance", "SELECT count(*) FROM flexible_ip_identifies_instance r WHERE (r.seen_from = 'flexible_ip' AND EXISTS (SELECT 1 FROM flexible_ips f WHERE f.id = r.flexible_ip_id AND f.organization_id = ?1) AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = r.instance_id)) OR (r.seen_from = 'instance' AND EXISTS (SELECT 1 FROM instances i WHERE i.id = r.instance_id AND i.organization_id = ?1) AND NOT EXISTS (SELECT 1 FROM flexible_ips f WHERE f.id = r.flexible_ip_id))"),
-    ("volume_has_snapshot", "SELECT count(*) FROM volume_has_snapshot r JOIN volume_snapshots s ON s.id = r.snapshot_id AND s.organization_id = ?1 WHERE NOT EXISTS (SELECT 1 FROM volumes v WHERE v.id = r.volume_id)"),
-    ("resource_project", "SELECT (SELECT count(*) FROM instances x WHERE x.organization_id = ?1 AND x.project_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = x.project_id)) + (SELECT count(*) FROM flexible_ips x WHERE x.organization_id = ?1 AND x.project_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = x.project_id)) + (SELECT count(*) FROM volumes x WHERE x.organization_id = ?1 AND x.project_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = x.project_id)) + (SELECT count(*) FROM volume_snapshots x WHERE x.organization_id = ?1 AND x.project_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = x.project_id))"),
+    ("user_member_of_group", "SELECT count(*) FROM user_member_of_group r WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id) AND EXISTS (SELECT 1 FROM groups g WHERE g.id = r.group_id AND g.organization_id = ?1)"),
+    ("application_member_of_group", "SELECT count(*) FROM application_member_of_group r WHERE NOT EXISTS (SELECT 1 FROM applications a WHERE a.id = r.application_id) AND EXISTS (SELECT 1 FROM groups g WHERE g.id = r.group_id AND g.organization_id = ?1)"),
+    ("user_has_api_key", "SELECT count(*) FROM user_has_api_key r WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id) AND EXISTS (SELECT 1 FROM api_keys k WHERE k.id = r.api_key_id AND k.organization_id = ?1)"),
+    ("application_has_api_key", "SELECT count(*) FROM application_has_api_key r WHERE NOT EXISTS (SELECT 1 FROM applications a WHERE a.id = r.application_id) AND EXISTS (SELECT 1 FROM api_keys k WHERE k.id = r.api_key_id AND k.organization_id = ?1)"),
+    ("instance_mounts_volume", "SELECT count(*) FROM instance_mounts_volume r WHERE NOT EXISTS (SELECT 1 FROM volumes v WHERE v.id = r.volume_id) AND EXISTS (SELECT 1 FROM instances i WHERE i.id = r.instance_id AND i.organization_id = ?1)"),
+    ("flexible_ip_identifies_instance", "SELECT (SELECT count(*) FROM flexible_ip_identifies_instance r WHERE r.seen_from = 'flexible_ip' AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = r.instance_id) AND EXISTS (SELECT 1 FROM flexible_ips f WHERE f.id = r.flexible_ip_id AND f.organization_id = ?1)) + (SELECT count(*) FROM flexible_ip_identifies_instance r WHERE r.seen_from = 'instance' AND NOT EXISTS (SELECT 1 FROM flexible_ips f WHERE f.id = r.flexible_ip_id) AND EXISTS (SELECT 1 FROM instances i WHERE i.id = r.instance_id AND i.organization_id = ?1))"),
+    ("volume_has_snapshot", "SELECT count(*) FROM volume_has_snapshot r WHERE NOT EXISTS (SELECT 1 FROM volumes v WHERE v.id = r.volume_id) AND EXISTS (SELECT 1 FROM volume_snapshots s WHERE s.id = r.snapshot_id AND s.organization_id = ?1)"),
+    ("resource_project", "SELECT (SELECT count(*) FROM instances x WHERE x.rowid IN (SELECT rowid FROM instances WHERE project_id NOT IN (SELECT id FROM projects)) AND x.organization_id = ?1) + (SELECT count(*) FROM flexible_ips x WHERE x.rowid IN (SELECT rowid FROM flexible_ips WHERE project_id NOT IN (SELECT id FROM projects)) AND x.organization_id = ?1) + (SELECT count(*) FROM volumes x WHERE x.rowid IN (SELECT rowid FROM volumes WHERE project_id NOT IN (SELECT id FROM projects)) AND x.organization_id = ?1) + (SELECT count(*) FROM volume_snapshots x WHERE x.rowid IN (SELECT rowid FROM volume_snapshots WHERE project_id NOT IN (SELECT id FROM projects)) AND x.organization_id = ?1)"),
 ];
 
 impl Writer {
@@ -85,6 +88,7 @@ impl Writer {
             lastupdated: lastupdated.to_string(),
             upsert_sql: HashMap::new(),
             seen: HashMap::new(),
+            dirty: false,
             open: true,
         })
     }
@@ -128,6 +132,7 @@ impl Writer {
             .entry((kind.name, zone.unwrap_or_default().to_string()))
             .or_default()
             .insert(hasher.finish());
+        self.dirty = true;
         let sql = match self.upsert_sql.get(kind.table) {
             Some(sql) => sql,
             None => {
@@ -260,6 +265,16 @@ impl Writer {
         result.map_err(|e| self.err(e))
     }
 
+    /// Writes the transaction's dirty pages to the WAL (still uncommitted, still invisible
+    /// to readers), so that the commit has little left to write.
+    pub fn flush(&mut self) -> Result<(), StoreError> {
+        if self.dirty {
+            self.conn.cache_flush().map_err(|e| self.err(e))?;
+            self.dirty = false;
+        }
+        Ok(())
+    }
+
     /// Distinct objects of a scope that this sync stored.
     pub fn seen(&self, kind: &Kind, zone: Option<&str>) -> u64 {
         self.seen
@@ -332,8 +347,8 @@ impl Writer {
             .execute_batch("COMMIT")
             .map_err(|e| StoreError::sqlite(&self.path, e))?;
         self.open = false;
-        // Keep the WAL from growing without bound across syncs; failure is harmless.
-        let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        // The commit's automatic checkpoint has copied the pages into the file; the WAL
+        // file itself goes when this connection closes.
         Ok(id)
     }
 }

@@ -162,7 +162,20 @@ pub async fn run(options: SyncOptions) -> Result<SyncReport, SyncError> {
     let (sender, mut receiver) = mpsc::channel::<Batch>(WRITER_QUEUE);
     let progress = options.progress.clone();
     let writer_task = tokio::task::spawn_blocking(move || -> Result<Writer, StoreError> {
-        while let Some(batch) = receiver.blocking_recv() {
+        loop {
+            let batch = match receiver.try_recv() {
+                Ok(batch) => batch,
+                Err(mpsc::error::TryRecvError::Disconnected) => break,
+                Err(mpsc::error::TryRecvError::Empty) => {
+                    // Waiting for the network: write dirty pages out now rather than
+                    // all at once at commit.
+                    writer.flush()?;
+                    match receiver.blocking_recv() {
+                        Some(batch) => batch,
+                        None => break,
+                    }
+                }
+            };
             for record in &batch.records {
                 writer.store(batch.kind, batch.zone.as_deref(), record)?;
             }
