@@ -1,19 +1,18 @@
 //! `inv status`: what the inventory file holds, read-only: schema version, the last
 //! syncs, what went wrong in the last one, and the rows per table and zone.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
 use chrono::DateTime;
 use comfy_table::{presets, ContentArrangement, Table};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Deserialize;
 
 use crate::cli::DbArgs;
 use crate::config::ALL_ZONES;
 use crate::exit::{Failure, Status};
 use crate::kinds::entity_tables;
+use crate::store::runs::{self, SyncRecord};
 use crate::store::{self, StoreError};
 
 /// How many syncs the history shows.
@@ -23,32 +22,6 @@ pub fn run(args: DbArgs) -> Result<Status, Failure> {
     let conn = store::open_read_only(&args.db)?;
     super::emit(&report(&conn, &args.db)?)?;
     Ok(Status::Ok)
-}
-
-/// One row of `sync_runs`, as much as the report shows.
-struct Run {
-    id: i64,
-    started_at: String,
-    finished_at: String,
-    organization_id: Option<String>,
-    status: String,
-    errors: String,
-    unresolved: String,
-    requests: i64,
-    retries: i64,
-    throttled: i64,
-}
-
-/// An element of `sync_runs.errors`. Every field is optional: the file is outside input
-/// and a report must not fail on a value it cannot read.
-#[derive(Deserialize)]
-struct FailedScope {
-    #[serde(default)]
-    kind: Option<String>,
-    #[serde(default)]
-    zone: Option<String>,
-    #[serde(default)]
-    error: Option<String>,
 }
 
 /// The whole report as text.
@@ -68,7 +41,7 @@ pub fn report(conn: &Connection, path: &Path) -> Result<String, StoreError> {
         path.display()
     );
 
-    let runs = last_runs(conn).map_err(sql)?;
+    let runs = runs::recent(conn, HISTORY).map_err(sql)?;
     let organization = match runs.first() {
         None => {
             let _ = writeln!(
@@ -102,30 +75,7 @@ pub fn report(conn: &Connection, path: &Path) -> Result<String, StoreError> {
     Ok(out)
 }
 
-fn last_runs(conn: &Connection) -> rusqlite::Result<Vec<Run>> {
-    let mut statement = conn.prepare(
-        "SELECT id, started_at, finished_at, organization_id, status, errors, unresolved,
-                requests, retries, throttled
-           FROM sync_runs ORDER BY id DESC LIMIT ?1",
-    )?;
-    let rows = statement.query_map(params![HISTORY], |r| {
-        Ok(Run {
-            id: r.get(0)?,
-            started_at: r.get(1)?,
-            finished_at: r.get(2)?,
-            organization_id: r.get(3)?,
-            status: r.get(4)?,
-            errors: r.get(5)?,
-            unresolved: r.get(6)?,
-            requests: r.get(7)?,
-            retries: r.get(8)?,
-            throttled: r.get(9)?,
-        })
-    })?;
-    rows.collect()
-}
-
-fn history(out: &mut String, runs: &[Run]) {
+fn history(out: &mut String, runs: &[SyncRecord]) {
     let _ = writeln!(out, "\nLast syncs (newest first):");
     let mut table = new_table([
         "sync",
@@ -149,7 +99,7 @@ fn history(out: &mut String, runs: &[Run]) {
 }
 
 /// The failures, skipped scopes and unresolved references of the newest sync.
-fn last_sync(out: &mut String, conn: &Connection, run: &Run) -> rusqlite::Result<()> {
+fn last_sync(out: &mut String, conn: &Connection, run: &SyncRecord) -> rusqlite::Result<()> {
     let organization = run
         .organization_id
         .as_deref()
@@ -160,41 +110,32 @@ fn last_sync(out: &mut String, conn: &Connection, run: &Run) -> rusqlite::Result
         run.id, run.status, run.requests, run.retries, run.throttled
     );
 
-    match serde_json::from_str::<Vec<FailedScope>>(&run.errors) {
-        Ok(failed) if failed.is_empty() => {
-            let _ = writeln!(out, "  no failed scope");
+    let failed = run.failed_scopes();
+    if !run.errors.is_array() {
+        // Shown as stored rather than hidden: it is still what the sync recorded.
+        let shown = run
+            .errors
+            .as_str()
+            .map_or_else(|| run.errors.to_string(), str::to_string);
+        let _ = writeln!(out, "  errors (unreadable): {shown}");
+    } else if failed.is_empty() {
+        let _ = writeln!(out, "  no failed scope");
+    } else {
+        for scope in failed {
+            let _ = writeln!(out, "  FAILED {scope}");
         }
-        Ok(failed) => {
-            for scope in failed {
-                let place = [scope.kind, scope.zone]
-                    .into_iter()
-                    .flatten()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ");
+        // Said because the rows an auditor reads next are older than this sync.
+        match run.status.as_str() {
+            "partial" => {
                 let _ = writeln!(
                     out,
-                    "  FAILED {place}: {}",
-                    scope.error.as_deref().unwrap_or("unknown error")
+                    "  (the rows of failed scopes are those of earlier syncs)"
                 );
             }
-            // Said because the rows an auditor reads next are older than this sync.
-            match run.status.as_str() {
-                "partial" => {
-                    let _ = writeln!(
-                        out,
-                        "  (the rows of failed scopes are those of earlier syncs)"
-                    );
-                }
-                "failed" => {
-                    let _ = writeln!(out, "  (the inventory holds what earlier syncs stored)");
-                }
-                _ => {}
+            "failed" => {
+                let _ = writeln!(out, "  (the inventory holds what earlier syncs stored)");
             }
-        }
-        // Shown as stored rather than hidden: it is still what the sync recorded.
-        Err(_) => {
-            let _ = writeln!(out, "  errors (unreadable): {}", run.errors);
+            _ => {}
         }
     }
 
@@ -219,14 +160,14 @@ fn last_sync(out: &mut String, conn: &Connection, run: &Run) -> rusqlite::Result
         );
     }
 
-    match serde_json::from_str::<BTreeMap<String, serde_json::Value>>(&run.unresolved) {
-        Ok(unresolved) if unresolved.is_empty() => {
+    match run.unresolved.as_object() {
+        Some(unresolved) if unresolved.is_empty() => {
             let _ = writeln!(
                 out,
                 "  every reference resolves to an object in the inventory"
             );
         }
-        Ok(unresolved) => {
+        Some(unresolved) => {
             let refs: Vec<String> = unresolved
                 .iter()
                 .map(|(relation, n)| format!("{relation} {n}"))
@@ -237,8 +178,13 @@ fn last_sync(out: &mut String, conn: &Connection, run: &Run) -> rusqlite::Result
                 refs.join(", ")
             );
         }
-        Err(_) => {
-            let _ = writeln!(out, "  unresolved (unreadable): {}", run.unresolved);
+        // Shown as stored rather than hidden: it is still what the sync recorded.
+        None => {
+            let shown = run
+                .unresolved
+                .as_str()
+                .map_or_else(|| run.unresolved.to_string(), str::to_string);
+            let _ = writeln!(out, "  unresolved (unreadable): {shown}");
         }
     }
     Ok(())

@@ -10,10 +10,11 @@ use super::header::ParamValue;
 use super::library::{Library, Question};
 use super::params::{self, Values};
 use super::run::run_question;
-use super::sync_record::{self, SyncRecord};
+use super::sync_record;
 use super::QueryError;
 use crate::cli::Severity;
 use crate::output::ResultSet;
+use crate::store::runs::{self, SyncRecord};
 
 /// One question's answer.
 #[derive(Debug, Clone)]
@@ -60,8 +61,8 @@ pub fn audit(
         origin: origin.clone(),
         source,
     };
-    let latest = sync_record::latest(conn).map_err(database_error)?;
-    let stored = sync_record::latest_stored(conn).map_err(database_error)?;
+    let latest = runs::latest(conn).map_err(database_error)?;
+    let stored = runs::latest_stored(conn).map_err(database_error)?;
     let warnings = sync_record::warnings(latest.as_ref(), stored.as_ref());
 
     let mut findings = Vec::with_capacity(library.len());

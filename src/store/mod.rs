@@ -1,6 +1,7 @@
 //! The inventory file: the one place that opens it (permissions, WAL, migrations, version
 //! checks), for writing by a sync or read-only for questions.
 
+pub mod runs;
 mod writer;
 
 pub use writer::{record_failed_run, RunRecord, ScopeRecord, Writer};

@@ -214,7 +214,8 @@ fn ctrl_c_stops_cleanly_and_a_reader_sees_the_last_sync_meanwhile() {
     let mut emptied = world::known();
     emptied.org_mut(ORG).unwrap().users.clear();
     api.set_world(emptied);
-    api.set_faults(Faults::none().with_latency(400));
+    // Slow enough that the sync is still listing when the question and the signal come.
+    api.set_faults(Faults::none().with_latency(1500));
     let mut second = inv(dir.path());
     second
         .args(["sync", "--db"])
