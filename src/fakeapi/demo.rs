@@ -12,14 +12,17 @@
 //!   key (2026-06-30); a key expiring 2026-12-18 (within 30 days); an orphan
 //!   key whose `user_id` names a user that does not exist; an application
 //!   with a key (`ci-deployer`, also a member of the admins group) and one
-//!   without (`grafana-exporter`); an empty group (`auditors`).
+//!   without (`grafana-exporter`); an empty group (`auditors`); the owner
+//!   (`claire.martin`) without MFA; a guest (`emma.rossi`) holding a key that
+//!   has no description.
 //! * **Compute**: a stopped server keeping a flexible IP (`staging-app-01`,
 //!   nl-ams-1) and a server `stopped in place` (`ml-notebook`, pl-waw-2); a
 //!   free flexible IP (`spare`, fr-par-1) and a pool of 104 reserved but
 //!   detached IPs in fr-par-2 (`fleet-pool`, 106 IPs in all: that listing
 //!   needs a second page at page size 100); an unmounted local volume and an
-//!   unmounted Block volume (fr-par-1); a server in `it-mil-1` with only
-//!   Instance resources (Block answers 501 there).
+//!   unmounted Block volume (fr-par-1); a flexible IP of a project that is not
+//!   in the listing; a server in `it-mil-1` of an end-of-service type, with
+//!   only Instance resources (Block answers 501 there).
 //! * **Snapshots**: an Instance snapshot whose base volume no longer exists,
 //!   an imported one with `base_volume: null`, a failed one (state `error`);
 //!   a Block snapshot whose parent volume id is missing, one with
@@ -95,6 +98,13 @@ pub mod ids {
     pub const K_ORPHAN: &str = "SCW0RPH4NK3Y5D3L7U9R";
     /// Hugo's **old** key, created 2024-03-11.
     pub const K_OLD: &str = "SCWHUG0M0R3AU2024OLD";
+    /// Emma's key (she is a **guest**), created without a **description**.
+    pub const K_GUEST: &str = "SCWGU35TC0NTR4CT0R9X";
+    /// A project that is not in the organization's listing (deleted, or hidden from
+    /// the inventory key).
+    pub const P_GONE: &str = "5b0e2f61-8d3c-4c7a-9e21-7f4a6b1d0c93";
+    /// A flexible IP of [`P_GONE`], fr-par-1: a resource in an unknown project.
+    pub const IP_GONE_PROJECT: &str = "c0a8e4d2-6b1f-4e3a-9d57-2f8b1c6e0a44";
 
     /// `web-01`, fr-par-1, running: SBS root + local scratch, IPv4 + IPv6.
     pub const S_WEB01: &str = "ad1215bd-52bf-43fb-afe2-9c02a1dade3b";
@@ -334,6 +344,9 @@ pub fn demo_world() -> (World, Credential) {
         json!("2026-11-28T07:51:02.921004Z"),
     );
     set(&mut owner, "locale", json!("fr_FR"));
+    // The owner never turned MFA on: the demo's critical finding.
+    set(&mut owner, "mfa", json!(false));
+    set(&mut owner, "two_factor_enabled", json!(false));
     set(&mut owner, "phone_number", json!("+33 1 70 00 00 42"));
     let mut sophie = user(
         U_SOPHIE,
@@ -363,6 +376,7 @@ pub fn demo_world() -> (World, Credential) {
         "it_IT",
     );
     set(&mut emma, "tags", json!(["contractor"]));
+    set(&mut emma, "type", json!("guest"));
     org.users = vec![
         owner,
         user(
@@ -514,6 +528,13 @@ pub fn demo_world() -> (World, Credential) {
             None,
             "203.0.113.77",
         ),
+        key(
+            wire::user_api_key(K_GUEST, U_EMMA, P_STAGING),
+            "",
+            "2026-09-03T08:12:40.204551Z",
+            Some("2027-03-03T08:12:40Z"),
+            "203.0.113.140",
+        ),
     ];
 
     // --- fr-par-1: production ----------------------------------------------
@@ -612,6 +633,7 @@ pub fn demo_world() -> (World, Credential) {
         set(&mut ip2, "reverse", json!("web-02.example.com"));
         let mut spare = wire::ip(IP_SPARE, ORG, P_DEFAULT, z, "163.172.44.90");
         set(&mut spare, "tags", json!(["spare"]));
+        let gone = wire::ip(IP_GONE_PROJECT, ORG, P_GONE, z, "51.158.0.77");
         wire::attach_ip(&mut web01, &mut ip1);
         wire::attach_ip(&mut web01, &mut ip1v6);
         wire::attach_ip(&mut web02, &mut ip2);
@@ -704,7 +726,7 @@ pub fn demo_world() -> (World, Credential) {
 
         let zw = org.zone_mut(z);
         zw.servers = vec![web01, web02, db01];
-        zw.ips = vec![ip1, ip1v6, ip2, spare];
+        zw.ips = vec![ip1, ip1v6, ip2, spare, gone];
         zw.volumes = vec![scratch, unmounted];
         zw.snapshots = vec![snap_scratch, snap_orphan, snap_imported];
         zw.block_volumes = vec![bv_web01, bv_web02, bv_db_root, bv_db_data, bv_unmounted];
@@ -917,6 +939,8 @@ pub fn demo_world() -> (World, Credential) {
             "dns",
             json!(format!("{S_EDGE}.pub.instance.scw.eu")),
         );
+        // Its commercial type has reached end of service.
+        set(&mut edge, "end_of_service", json!(true));
         if let Some(m) = edge.get_mut("image").and_then(|i| i.get_mut("root_volume")) {
             *m = json!({"volume_type": "l_ssd", "id": wire::derive_id(z, "image-ubuntu-root"), "size": 10_000_000_000u64, "name": "ubuntu_noble:volume-0"});
         }
@@ -1102,7 +1126,7 @@ mod tests {
             json!("2025-08-14T10:03:55.901527Z")
         );
         let (_, keys, _) = fetch(&iam("api-keys")).await;
-        assert_eq!(keys["total_count"], json!(8));
+        assert_eq!(keys["total_count"], json!(9));
         let keys = keys["api_keys"].as_array().cloned().unwrap_or_default();
         let key = |k: &str| {
             keys.iter()

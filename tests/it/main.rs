@@ -1,6 +1,7 @@
 //! The integration tests: one binary, the real `inv` run against a fake API on loopback
 //! and real SQLite files.
 
+mod demo;
 mod errors;
 mod queries;
 mod recorded;
