@@ -3,12 +3,14 @@
 -- description: Instances reachable from the Internet: at least one flexible IP identifies
 --   them (seen from either side), or they have a legacy public IPv6 address.
 
--- One pass over the flexible IPs (and their links, by the links' primary key) gathers
--- every instance's addresses, instead of an OR of two lookups and a DISTINCT per instance.
--- A link whose instance is the IP's own server_id adds nothing, so it is skipped before
--- the DISTINCT. An instance is public when it has such an address row, a legacy IPv6
--- address, or a link to an IP that is not in the inventory (only checked for the rest).
--- The scan of instances stays: no index serves the IPv6 test.
+-- Every instance's addresses are gathered at once, reading the flexible IPs in file order
+-- and their links by the links' primary key, instead of an OR of two lookups and a DISTINCT
+-- per instance.
+-- A link whose instance is the IP's own server_id adds nothing and is dropped before the
+-- pairs are deduplicated (one sort, whose order the outer GROUP BY reuses). An instance is
+-- public when it has such a pair, a legacy IPv6 address, or a link to an IP that is not in
+-- the inventory (checked last, for the others only). The instances are still scanned: no
+-- index serves the IPv6 test.
 WITH links (instance_id, address) AS (
     SELECT f.server_id, coalesce(f.address, f.prefix)
       FROM flexible_ips f
@@ -21,7 +23,9 @@ WITH links (instance_id, address) AS (
 ),
 public_ips (instance_id, public_ips) AS (
     SELECT instance_id, group_concat(address, ', ' ORDER BY address)
-      FROM (SELECT DISTINCT instance_id, address FROM links)
+      FROM (SELECT instance_id, address FROM links
+             GROUP BY instance_id, address
+             ORDER BY instance_id, address)
      GROUP BY instance_id
 )
 SELECT i.id,
