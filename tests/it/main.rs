@@ -2,6 +2,7 @@
 //! and real SQLite files.
 
 mod errors;
+mod history;
 mod queries;
 mod recorded;
 mod schema;
