@@ -31,6 +31,10 @@ pub enum Command {
     Query(QueryArgs),
     /// Run every saved question and summarise the findings.
     Audit(AuditArgs),
+    /// Show what changed between two syncs (default: the last two).
+    Diff(DiffArgs),
+    /// Show every recorded change of one entity or relationship, oldest first.
+    History(HistoryArgs),
     /// Show what the inventory file holds: last syncs, counts, failures, schema version.
     Status(DbArgs),
     /// Print the documentation of every table and column of the inventory.
@@ -181,6 +185,36 @@ pub struct AuditArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The sync to compare from (default: the organization's sync before --to).
+    #[arg(long, value_name = "SYNC", value_parser = sync_number)]
+    pub from: Option<i64>,
+    /// The sync to compare to (default: the latest sync that stored data).
+    #[arg(long, value_name = "SYNC", value_parser = sync_number)]
+    pub to: Option<i64>,
+    /// Only changes of this kind: a table name such as users or user_member_of_group
+    /// (repeatable).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The table of the entity or relationship, e.g. users, instances, user_member_of_group.
+    pub kind: String,
+    /// Its id; for a relationship "<id> <id>" as `inv diff` shows it, or either id alone.
+    pub id: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
 pub struct SchemaArgs {
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -199,6 +233,14 @@ pub struct FakeApiArgs {
     pub faults: Option<PathBuf>,
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+}
+
+/// A sync number as `inv status` shows it: `5` or `#5`.
+fn sync_number(text: &str) -> Result<i64, String> {
+    match text.trim().trim_start_matches('#').parse::<i64>() {
+        Ok(id) if id >= 1 => Ok(id),
+        _ => Err("expected a sync number such as 5 (`inv status` lists them)".to_string()),
+    }
 }
 
 fn positive_rate(text: &str) -> Result<f64, String> {

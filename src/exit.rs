@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use crate::config::ConfigError;
+use crate::history::HistoryError;
 use crate::query::QueryError;
 use crate::store::StoreError;
 use crate::sync::SyncError;
@@ -60,6 +61,17 @@ impl From<StoreError> for Failure {
 
 impl From<QueryError> for Failure {
     fn from(error: QueryError) -> Self {
+        let status = if error.is_database() {
+            Status::Database
+        } else {
+            Status::Usage
+        };
+        Failure::new(status, error.to_string())
+    }
+}
+
+impl From<HistoryError> for Failure {
+    fn from(error: HistoryError) -> Self {
         let status = if error.is_database() {
             Status::Database
         } else {

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod exit;
 pub mod fakeapi;
+pub mod history;
 pub mod kinds;
 pub mod output;
 pub mod progress;

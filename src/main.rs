@@ -40,6 +40,8 @@ fn run(cli: Cli) -> Result<Status, Failure> {
         }
         Command::Query(args) => inv::commands::query::run(args),
         Command::Audit(args) => inv::commands::audit::run(args),
+        Command::Diff(args) => inv::commands::diff::run(args),
+        Command::History(args) => inv::commands::history::run(args),
         Command::Status(args) => inv::commands::status::run(args),
         Command::Schema(args) => inv::commands::schema::run(args),
         Command::FakeApi(args) => runtime.block_on(inv::commands::fake_api::run(args)),

@@ -1,7 +1,9 @@
 //! One module per subcommand: each turns resolved arguments into output and a status.
 
 pub mod audit;
+pub mod diff;
 pub mod fake_api;
+pub mod history;
 pub mod query;
 pub mod schema;
 pub mod status;

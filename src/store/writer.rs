@@ -1,5 +1,5 @@
-//! The sync's single write transaction: upserts, join-row replacement, scoped pruning and
-//! the run record. Nothing is visible to readers until `commit`.
+//! The sync's single write transaction: upserts, join-row replacement, scoped pruning,
+//! the change history and the run record. Nothing is visible to readers until `commit`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -79,6 +79,8 @@ impl Writer {
         // No waiting: a second sync must be told at once that the file is busy.
         conn.busy_timeout(std::time::Duration::ZERO)
             .map_err(|e| StoreError::sqlite(path, e))?;
+        // Before the transaction starts: the history's statement journals stay in memory.
+        crate::history::record::prepare(&conn).map_err(|e| StoreError::sqlite(path, e))?;
         conn.execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| StoreError::sqlite(path, e))?;
         Ok(Writer {
@@ -93,9 +95,13 @@ impl Writer {
         })
     }
 
-    /// The organization whose objects this sync stores (known once the lock is held).
-    pub fn set_organization(&mut self, organization_id: &str) {
+    /// The organization whose objects this sync stores (known once the lock is held). From
+    /// here on the history triggers record changes, unless this is the organization's
+    /// first sync (the baseline).
+    pub fn set_organization(&mut self, organization_id: &str) -> Result<(), StoreError> {
         self.organization_id = organization_id.to_string();
+        crate::history::record::start(&self.conn, organization_id).map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     fn err(&self, source: rusqlite::Error) -> StoreError {
@@ -343,6 +349,8 @@ impl Writer {
     /// Records the run and its scopes, then commits everything at once.
     pub fn commit(mut self, run: &RunRecord) -> Result<i64, StoreError> {
         let id = insert_run(&self.conn, run).map_err(|e| self.err(e))?;
+        // The run's id is known only now: the recorded changes are stamped with it.
+        crate::history::record::seal(&self.conn, id).map_err(|e| self.err(e))?;
         self.conn
             .execute_batch("COMMIT")
             .map_err(|e| StoreError::sqlite(&self.path, e))?;

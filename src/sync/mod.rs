@@ -142,7 +142,7 @@ pub async fn run(options: SyncOptions) -> Result<SyncReport, SyncError> {
         }
     };
     tracing::info!(organization_id = %organization_id, api_url = %client.api_url(), "syncing");
-    writer.set_organization(&organization_id);
+    writer.set_organization(&organization_id)?;
     match organization::details(&client, &organization_id).await {
         Ok(details) => {
             let (name, raw) = details.unzip();

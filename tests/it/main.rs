@@ -3,6 +3,7 @@
 
 mod demo;
 mod errors;
+mod history;
 mod queries;
 mod recorded;
 mod schema;

@@ -101,6 +101,23 @@ struct Snapshot {
     project: &'static str,
 }
 
+/// One change the syncs recorded, as `changes` stores it: `kind` is a table name, `id`
+/// the entity's (for a relationship `"<id> <id>"`), `fields` `{field: [old, new]}`.
+struct Recorded {
+    sync: i64,
+    kind: &'static str,
+    id: &'static str,
+    change: &'static str,
+    fields: Option<Value>,
+}
+
+/// The change history of the organization: `syncs` complete syncs numbered from 1, the
+/// first the baseline (it records nothing), and what the later ones recorded.
+struct History {
+    syncs: i64,
+    changes: Vec<Recorded>,
+}
+
 struct World {
     projects: Vec<Project>,
     users: Vec<User>,
@@ -111,6 +128,7 @@ struct World {
     ips: Vec<Ip>,
     volumes: Vec<Volume>,
     snapshots: Vec<Snapshot>,
+    history: History,
 }
 
 fn user(id: &'static str, email: &'static str) -> User {
@@ -536,6 +554,113 @@ fn world() -> World {
                 project: "p-staging",
             },
         ],
+        history: History {
+            syncs: 0,
+            changes: vec![],
+        },
+    }
+}
+
+/// The same organization after three syncs, with what the second and third recorded.
+fn world_with_history() -> World {
+    let change = |sync, kind, id, change| Recorded {
+        sync,
+        kind,
+        id,
+        change,
+        fields: None,
+    };
+    let modified = |sync, kind, id, fields: Value| Recorded {
+        sync,
+        kind,
+        id,
+        change: "modified",
+        fields: Some(fields),
+    };
+    let v6 =
+        serde_json::json!({"address": "2001:db8::1", "gateway": "2001:db8::", "netmask": "64"});
+    World {
+        history: History {
+            syncs: 3,
+            changes: vec![
+                // Only with syncs=2.
+                change(2, "api_keys", "SCWGUEST0000000000", "added"),
+                modified(
+                    2,
+                    "users",
+                    "u-dave",
+                    serde_json::json!({"mfa": [true, false]}),
+                ),
+                modified(
+                    2,
+                    "instances",
+                    "i-v6",
+                    serde_json::json!({"ipv6": [null, v6]}),
+                ),
+                change(
+                    2,
+                    "flexible_ip_identifies_instance",
+                    "ip-legacy i-legacy",
+                    "added",
+                ),
+                // Added, then gone.
+                change(2, "api_keys", "SCWREMOVED00000000", "added"),
+                change(3, "api_keys", "SCWREMOVED00000000", "removed"),
+                // Turned off, then on again: not disabled now.
+                modified(
+                    2,
+                    "users",
+                    "u-alice",
+                    serde_json::json!({"mfa": [true, false]}),
+                ),
+                modified(
+                    3,
+                    "users",
+                    "u-alice",
+                    serde_json::json!({"mfa": [false, true]}),
+                ),
+                // The latest sync.
+                change(3, "api_keys", "SCWCAROL0000000000", "added"),
+                change(3, "api_keys", "SCWNOOWNER00000000", "added"),
+                change(3, "user_has_api_key", "u-carol SCWCAROL0000000000", "added"),
+                modified(
+                    3,
+                    "users",
+                    "u-bob",
+                    serde_json::json!({"mfa": [true, false], "updated_at": ["a", "b"]}),
+                ),
+                // New without MFA, MFA unknown, another field: none was turned off.
+                change(3, "users", "u-invited", "added"),
+                modified(
+                    3,
+                    "users",
+                    "u-erin",
+                    serde_json::json!({"mfa": [true, null]}),
+                ),
+                modified(
+                    3,
+                    "users",
+                    "u-owner",
+                    serde_json::json!({"locked": [false, true]}),
+                ),
+                change(3, "instances", "i-listed", "added"),
+                change(
+                    3,
+                    "flexible_ip_identifies_instance",
+                    "ip-web i-web",
+                    "added",
+                ),
+                // New but not public; an IP detached.
+                change(3, "instances", "i-db", "added"),
+                change(
+                    3,
+                    "flexible_ip_identifies_instance",
+                    "ip-free i-nostate",
+                    "removed",
+                ),
+            ],
+        },
+        ..world()
     }
 }
 
@@ -704,6 +829,36 @@ fn write_world(path: &Path, world: &World) {
     }
 }
 
+/// Writes the world's change history as the syncs would have recorded it: one complete
+/// sync per number (the first, the baseline, recorded nothing) and its changes.
+fn write_history(path: &Path, history: &History) {
+    let conn = Connection::open(path).unwrap();
+    for sync in 1..=history.syncs {
+        let recorded = history.changes.iter().filter(|c| c.sync == sync).count() as i64;
+        conn.execute(
+            "INSERT INTO sync_runs (id, started_at, finished_at, organization_id, api_url, tool_version,
+               schema_version, status, zones, counts, errors, unresolved, requests, retries, throttled, changes)
+             VALUES (?1, '2026-11-2' || ?1 || 'T12:00:00.000000Z', '2026-11-2' || ?1 || 'T12:01:00.000000Z', ?2,
+               'https://api.scaleway.com', '0.1.0', 3, 'complete', '[\"fr-par-1\"]', '{}', '[]', '{}', 40, 0, 0, ?3)",
+            params![sync, ORG, (sync > 1).then_some(recorded)],
+        )
+        .unwrap();
+    }
+    for c in &history.changes {
+        conn.execute(
+            "INSERT INTO changes (sync_id, kind, id, change, fields) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                c.sync,
+                c.kind,
+                c.id,
+                c.change,
+                c.fields.as_ref().map(Value::to_string)
+            ],
+        )
+        .unwrap();
+    }
+}
+
 /// Records a sync run as `inv sync` does.
 fn record_sync(path: &Path, status: &str, errors: &str) {
     let conn = Connection::open(path).unwrap();
@@ -724,9 +879,14 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
+    fixture_of(&world())
+}
+
+fn fixture_of(w: &World) -> Fixture {
     let dir = temp();
     let db = dir.path().join("inventory.db");
-    write_world(&db, &world());
+    write_world(&db, w);
+    write_history(&db, &w.history);
     Fixture {
         home: dir.path().to_path_buf(),
         db,
@@ -825,6 +985,26 @@ fn instances_by_zone_name(w: &World, keep: impl Fn(&Instance) -> bool) -> Vec<St
         .filter(|i| keep(i))
         .map(|i| ((i.zone, i.name), i.id))
         .collect())
+}
+
+fn is_public(w: &World, i: &Instance) -> bool {
+    !i.public_ips.is_empty() || w.ips.iter().any(|f| f.server == Some(i.id)) || i.ipv6.is_some()
+}
+
+/// Whether the history holds a change recorded by one of the latest `syncs` syncs.
+fn recorded(w: &World, syncs: i64, found: impl Fn(&Recorded) -> bool) -> bool {
+    w.history
+        .changes
+        .iter()
+        .any(|c| c.sync > w.history.syncs - syncs && found(c))
+}
+
+fn field(c: &Recorded, name: &str) -> Value {
+    c.fields
+        .as_ref()
+        .and_then(|f| f.get(name))
+        .cloned()
+        .unwrap_or(Value::Null)
 }
 
 fn project_known(w: &World, id: Option<&str>) -> bool {
@@ -987,11 +1167,7 @@ fn expectations(w: &World) -> Vec<(&'static str, Vec<&'static str>, Vec<String>)
         (
             "public-instances",
             vec![],
-            instances_by_zone_name(w, |i| {
-                !i.public_ips.is_empty()
-                    || w.ips.iter().any(|f| f.server == Some(i.id))
-                    || i.ipv6.is_some()
-            }),
+            instances_by_zone_name(w, |i| is_public(w, i)),
         ),
         (
             "stopped-instances",
@@ -1077,6 +1253,46 @@ fn expectations(w: &World) -> Vec<(&'static str, Vec<&'static str>, Vec<String>)
             }),
         ));
     }
+    for (syncs, params) in [(1, vec![]), (2, vec!["syncs=2"]), (0, vec!["syncs=0"])] {
+        expected.push((
+            "new-api-keys",
+            params.clone(),
+            keys_by_created(w, |k| {
+                recorded(w, syncs, |c| {
+                    c.kind == "api_keys" && c.id == k.id && c.change == "added"
+                })
+            }),
+        ));
+        expected.push((
+            "mfa-disabled",
+            params.clone(),
+            users_where(w, |u| {
+                u.mfa == Some(false)
+                    && recorded(w, syncs, |c| {
+                        c.kind == "users"
+                            && c.id == u.id
+                            && field(c, "mfa") == serde_json::json!([true, false])
+                    })
+            }),
+        ));
+        expected.push((
+            "new-public-instances",
+            params,
+            instances_by_zone_name(w, |i| {
+                is_public(w, i)
+                    && recorded(w, syncs, |c| {
+                        let this = c.id == i.id && c.kind == "instances";
+                        (this && c.change == "added")
+                            || (this
+                                && field(c, "ipv6")[0].is_null()
+                                && field(c, "ipv6")[1].is_object())
+                            || (c.kind == "flexible_ip_identifies_instance"
+                                && c.change == "added"
+                                && c.id.split(' ').nth(1) == Some(i.id))
+                    })
+            }),
+        ));
+    }
     for (days, params) in [(365, vec![]), (700, vec!["days=700"])] {
         let cut = days_before(days);
         expected.push((
@@ -1155,8 +1371,8 @@ fn built_in_names() -> BTreeSet<String> {
 
 #[test]
 fn every_question_returns_the_expected_ids() {
-    let f = fixture();
-    let w = world();
+    let w = world_with_history();
+    let f = fixture_of(&w);
     let expected = expectations(&w);
 
     let tested: BTreeSet<String> = expected.iter().map(|(n, _, _)| n.to_string()).collect();
@@ -1244,6 +1460,45 @@ fn the_edge_cases_land_where_intended() {
         vec!["i-nostate", "i-db", "i-legacy"]
     );
     assert!(find("api-keys-expiring-soon", &["days=0"]).is_empty());
+}
+
+/// The history questions are not vacuous either, and say nothing without a history.
+#[test]
+fn the_history_edge_cases_land_where_intended() {
+    let w = world_with_history();
+    let expected = expectations(&w);
+    let find = |name: &str, params: &[&str]| -> Vec<String> {
+        expected
+            .iter()
+            .find(|(n, p, _)| *n == name && p.as_slice() == params)
+            .map(|(_, _, ids)| ids.clone())
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    assert_eq!(
+        find("new-api-keys", &[]),
+        vec!["SCWNOOWNER00000000", "SCWCAROL0000000000"]
+    );
+    assert_eq!(
+        find("new-api-keys", &["syncs=2"]),
+        vec![
+            "SCWGUEST0000000000",
+            "SCWNOOWNER00000000",
+            "SCWCAROL0000000000"
+        ]
+    );
+    assert_eq!(find("mfa-disabled", &[]), vec!["u-bob"]);
+    assert_eq!(find("mfa-disabled", &["syncs=2"]), vec!["u-bob", "u-dave"]);
+    assert_eq!(find("new-public-instances", &[]), vec!["i-web", "i-listed"]);
+    assert_eq!(
+        find("new-public-instances", &["syncs=2"]),
+        vec!["i-web", "i-legacy", "i-listed", "i-v6"]
+    );
+    assert!(find("new-api-keys", &["syncs=0"]).is_empty());
+    for (name, _, ids) in expectations(&world()) {
+        if ["new-api-keys", "mfa-disabled", "new-public-instances"].contains(&name) {
+            assert!(ids.is_empty(), "{name}");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -77,7 +77,9 @@ fn every_recorded_object_decodes_and_stores() {
     let path = temp.path().join("recorded.db");
     let conn = store::open_for_write(&path).expect("a new inventory");
     let mut writer = Writer::begin(conn, &path, "2026-12-01T00:00:00.000000Z").expect("lock");
-    writer.set_organization("00000000-0000-0000-0000-000000000000");
+    writer
+        .set_organization("00000000-0000-0000-0000-000000000000")
+        .expect("the organization is set");
     let mut decoded = 0;
     for (family, kind_name, wrapper) in FAMILIES {
         let kind = kinds::by_name(kind_name).expect("a registered kind");
