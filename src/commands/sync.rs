@@ -34,7 +34,13 @@ pub async fn run(args: SyncArgs, quiet: bool) -> Result<Status, Failure> {
 /// `SCW_DEFAULT_ORGANIZATION_ID`.
 async fn demo(args: &SyncArgs, zones: Vec<String>, quiet: bool) -> Result<Status, Failure> {
     let (world, credential) = fakeapi::demo_world();
-    let api = fakeapi::start(world, fakeapi::Faults::none())
+    let fresh = !has_synced(&args.db.db, &credential.organization_id);
+    let first = if fresh {
+        fakeapi::demo_world_week_before()
+    } else {
+        world.clone()
+    };
+    let api = fakeapi::start(first, fakeapi::Faults::none())
         .await
         .map_err(|e| {
             Failure::new(
@@ -55,13 +61,41 @@ async fn demo(args: &SyncArgs, zones: Vec<String>, quiet: bool) -> Result<Status
         api_url: api.url(),
         origin: "the built-in demo organization".to_string(),
     };
+    // A new file first gets the organization as it was a week ago, so that its history
+    // (`inv diff`) has something to show.
+    if fresh {
+        let options = sync_options(args, credentials.clone(), zones.clone(), Progress::hidden());
+        let report = sync::run(options).await?;
+        if !quiet {
+            eprintln!(
+                "Sync #{} stored the demo organization as it was a week ago; now syncing it as it is:",
+                report.sync_id
+            );
+        }
+        api.set_world(world);
+    }
     let status = sync_with(args, credentials, zones, quiet).await;
     api.shutdown();
     if status.is_ok() && !quiet {
         let db = args.db.db.display();
-        eprintln!("Now ask it questions: inv query no-mfa --db {db}   (or: inv query --list, inv audit --db {db})");
+        eprintln!(
+            "Now ask it questions: inv query no-mfa --db {db}   (or: inv query --list, inv audit --db {db}, inv diff --db {db})"
+        );
     }
     status
+}
+
+/// Whether the file already holds a sync of this organization.
+fn has_synced(db: &std::path::Path, organization_id: &str) -> bool {
+    let Ok(conn) = crate::store::open_read_only(db) else {
+        return false;
+    };
+    conn.query_row(
+        "SELECT count(*) > 0 FROM sync_runs WHERE organization_id = ?1",
+        [organization_id],
+        |r| r.get(0),
+    )
+    .unwrap_or(false)
 }
 
 /// The sync itself, shared by real and demo runs.
@@ -72,7 +106,23 @@ pub async fn sync_with(
     quiet: bool,
 ) -> Result<Status, Failure> {
     tracing::info!(origin = %credentials.origin, "credentials resolved");
-    let options = SyncOptions {
+    let options = sync_options(args, credentials, zones, Progress::stderr(quiet));
+    let report = sync::run(options).await?;
+    print!("{}", summary(&report, &args.db.db.display().to_string()));
+    Ok(match report.run.status {
+        "complete" => Status::Ok,
+        "partial" => Status::Partial,
+        _ => Status::Api,
+    })
+}
+
+fn sync_options(
+    args: &SyncArgs,
+    credentials: Credentials,
+    zones: Vec<String>,
+    progress: Progress,
+) -> SyncOptions {
+    SyncOptions {
         db: args.db.db.clone(),
         credentials,
         zones,
@@ -83,15 +133,8 @@ pub async fn sync_with(
             max_attempts: args.attempts,
             ..RetryPolicy::default()
         },
-        progress: Progress::stderr(quiet),
-    };
-    let report = sync::run(options).await?;
-    print!("{}", summary(&report, &args.db.db.display().to_string()));
-    Ok(match report.run.status {
-        "complete" => Status::Ok,
-        "partial" => Status::Partial,
-        _ => Status::Api,
-    })
+        progress,
+    }
 }
 
 /// The end-of-sync summary: counts, skipped zones, failures, unresolved references,

@@ -288,6 +288,37 @@ fn block_root(id: &str, project: &str, zone: &str, name: &str, server: &Value, a
 
 /// Builds the demo world and its credential (owner's key
 /// [`ids::K_INVENTORY`], secret [`ids::SECRET`]).
+/// The demo organization as it was a week before [`demo_world`]: `inv sync --demo` syncs
+/// it first into a new file, so that the history (`inv diff`, `new-api-keys`,
+/// `mfa-disabled`, `new-public-instances`) has something to show. Since then: Emma's key
+/// was created, Noah was invited, Lucas turned MFA off, the `staging` project was renamed
+/// from `stage`, and web-02 got its public IPv4.
+pub fn demo_world_week_before() -> World {
+    let (mut world, _) = demo_world();
+    let Some(org) = world.org_mut(ORG) else {
+        return world;
+    };
+    org.api_keys.retain(|k| k["access_key"] != K_GUEST);
+    org.users.retain(|u| u["id"] != U_NOAH);
+    for user in org.users.iter_mut().filter(|u| u["id"] == U_LUCAS) {
+        set(user, "mfa", json!(true));
+        set(user, "two_factor_enabled", json!(true));
+    }
+    for project in org.projects.iter_mut().filter(|p| p["id"] == P_STAGING) {
+        set(project, "name", json!("stage"));
+    }
+    let zone = org.zone_mut("fr-par-1");
+    for server in zone.servers.iter_mut().filter(|s| s["id"] == S_WEB02) {
+        set(server, "public_ips", json!([]));
+        set(server, "public_ip", Value::Null);
+    }
+    for ip in zone.ips.iter_mut().filter(|ip| ip["id"] == IP_WEB02_V4) {
+        set(ip, "server", Value::Null);
+        set(ip, "state", json!("detached"));
+    }
+    world
+}
+
 pub fn demo_world() -> (World, Credential) {
     let mut org = OrgWorld::new(ORG, "Acme Robotics");
 

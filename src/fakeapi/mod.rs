@@ -31,7 +31,7 @@ pub mod stats;
 pub mod synthetic;
 pub mod world;
 
-pub use demo::{demo_world, DEMO_NOW};
+pub use demo::{demo_world, demo_world_week_before, DEMO_NOW};
 pub use faults::{FaultAction, FaultRule, Faults};
 pub use server::{start, start_in_thread, start_on, FakeApi, FakeApiHandle};
 pub use stats::StatsSnapshot;

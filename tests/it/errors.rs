@@ -223,9 +223,10 @@ fn ctrl_c_stops_cleanly_and_a_reader_sees_the_last_sync_meanwhile() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     sync_env(&mut second, &api.url());
+    let before = api.stats().total_requests;
     let child = second.spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while api.stats().total_requests < 20 && Instant::now() < deadline {
+    while api.stats().total_requests < before + 20 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
     // Mid-sync, a question still reads the last complete sync.

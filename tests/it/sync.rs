@@ -498,10 +498,12 @@ fn a_killed_sync_leaves_the_last_inventory_intact() {
         .env("SCW_API_URL", api.url())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
+    let requests_before = api.stats().total_requests;
     let mut child = command.spawn().unwrap();
     // Wait until the sync is well into its listings, then kill it without warning.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while api.stats().total_requests < 30 && std::time::Instant::now() < deadline {
+    while api.stats().total_requests < requests_before + 30 && std::time::Instant::now() < deadline
+    {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child.kill().unwrap();
