@@ -20,6 +20,9 @@ pub struct Writer {
     organization_id: String,
     lastupdated: String,
     upsert_sql: HashMap<&'static str, String>,
+    insert_sql: HashMap<&'static str, String>,
+    /// Per table, whether it held rows of the organization when the sync began.
+    had_rows: HashMap<&'static str, bool>,
     /// Hashes of the ids stored per (kind, zone) scope: 8 bytes an object, enough to
     /// count distinct objects without reading the big rows back.
     seen: HashMap<(&'static str, String), HashSet<u64>>,
@@ -89,6 +92,8 @@ impl Writer {
             organization_id: String::new(),
             lastupdated: lastupdated.to_string(),
             upsert_sql: HashMap::new(),
+            insert_sql: HashMap::new(),
+            had_rows: HashMap::new(),
             seen: HashMap::new(),
             dirty: false,
             open: true,
@@ -139,6 +144,8 @@ impl Writer {
             .or_default()
             .insert(hasher.finish());
         self.dirty = true;
+        // Read before this sync's first row lands in the table.
+        self.had_rows(kind)?;
         let sql = match self.upsert_sql.get(kind.table) {
             Some(sql) => sql,
             None => {
@@ -159,7 +166,7 @@ impl Writer {
         result.map_err(|e| self.err(e))?;
 
         for spec in kind.links {
-            self.replace_links(spec, record)?;
+            self.replace_links(kind, spec, record)?;
         }
         Ok(())
     }
@@ -167,12 +174,68 @@ impl Writer {
     /// Makes the join rows a parent owns in one table equal to those its object carries now:
     /// rows that are gone are deleted, new ones inserted, unchanged ones left alone (so
     /// that an unchanged organization writes no join rows at all on a second sync).
-    fn replace_links(&mut self, spec: &LinkSpec, record: &Record) -> Result<(), StoreError> {
+    fn replace_links(
+        &mut self,
+        kind: &Kind,
+        spec: &LinkSpec,
+        record: &Record,
+    ) -> Result<(), StoreError> {
         let rows: Vec<&Link> = record
             .links
             .iter()
             .filter(|l| l.table == spec.table)
             .collect();
+        if self.had_rows(kind)? {
+            self.delete_gone_links(spec, record, &rows)?;
+        }
+        for link in rows {
+            let sql = self.insert_sql.entry(link.table).or_insert_with(|| {
+                let names: Vec<&str> = link.columns.iter().map(|(name, _)| *name).collect();
+                format!(
+                    "INSERT OR IGNORE INTO {} ({}) VALUES ({})",
+                    link.table,
+                    names.join(", "),
+                    vec!["?"; names.len()].join(", ")
+                )
+            });
+            let result = self
+                .conn
+                .prepare_cached(sql)
+                .and_then(|mut s| s.execute(params_from_iter(link.columns.iter().map(|(_, v)| v))));
+            result.map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    /// Whether the kind's table held rows of this organization before this sync wrote
+    /// any: when it did not, no parent can own join rows yet, and a first sync skips
+    /// looking for them.
+    fn had_rows(&mut self, kind: &Kind) -> Result<bool, StoreError> {
+        if let Some(had) = self.had_rows.get(kind.table) {
+            return Ok(*had);
+        }
+        let had: bool = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT EXISTS (SELECT 1 FROM {} WHERE organization_id = ?1)",
+                    kind.table
+                ),
+                params![self.organization_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        self.had_rows.insert(kind.table, had);
+        Ok(had)
+    }
+
+    /// Deletes the join rows of a parent that its object no longer carries.
+    fn delete_gone_links(
+        &mut self,
+        spec: &LinkSpec,
+        record: &Record,
+        rows: &[&Link],
+    ) -> Result<(), StoreError> {
         let mut sql = format!(
             "DELETE FROM {} WHERE {} = ?",
             spec.table, spec.parent_column
@@ -207,20 +270,6 @@ impl Writer {
             .prepare_cached(&sql)
             .and_then(|mut s| s.execute(params_from_iter(values)));
         result.map_err(|e| self.err(e))?;
-        for link in rows {
-            let names: Vec<&str> = link.columns.iter().map(|(name, _)| *name).collect();
-            let sql = format!(
-                "INSERT OR IGNORE INTO {} ({}) VALUES ({})",
-                link.table,
-                names.join(", "),
-                vec!["?"; names.len()].join(", ")
-            );
-            let result = self
-                .conn
-                .prepare_cached(&sql)
-                .and_then(|mut s| s.execute(params_from_iter(link.columns.iter().map(|(_, v)| v))));
-            result.map_err(|e| self.err(e))?;
-        }
         Ok(())
     }
 
