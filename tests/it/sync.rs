@@ -542,3 +542,52 @@ fn a_listing_that_repeats_an_object_is_not_pruned() {
     );
     assert!(ids(&db, "SELECT id FROM users").contains(&BOB.to_string()));
 }
+
+#[test]
+fn malformed_bodies_missing_scopes_and_empty_pages() {
+    let mut world = world::known();
+    let org = world.org_mut(ORG).unwrap();
+    for i in 0..150 {
+        let id = format!("00000000-0000-4000-a000-{i:012}");
+        org.zone_mut("nl-ams-3").ips.push(wire::ip(
+            &id,
+            ORG,
+            PRJ_DEFAULT,
+            "nl-ams-3",
+            &format!("10.1.0.{i}"),
+        ));
+    }
+    let faults = Faults::none()
+        // Garbage once is a transport accident: retried.
+        .with_rule(FaultRule::new("/iam/v1alpha1/groups", FaultAction::MalformedJson).times(1))
+        // A scope the API says does not exist fails alone.
+        .with_rule(FaultRule::new(
+            "/zones/pl-waw-2/volumes",
+            FaultAction::not_found("instance_volume", "x"),
+        ))
+        // The second page of a listing comes back empty although the total says 150.
+        .with_rule(FaultRule::new("/zones/nl-ams-3/ips", FaultAction::EmptyPage).query("page=2"));
+    let api = start(world, faults);
+    let dir = temp();
+    let db = dir.path().join("inv.db");
+    let (code, stdout, stderr) = sync(dir.path(), &api.url(), &db, &[]);
+    assert_eq!(code, 3, "{stdout}\n{stderr}");
+    assert_eq!(one::<i64>(&db, "SELECT count(*) FROM groups"), 1);
+    assert!(
+        stdout.contains("FAILED instance_volumes pl-waw-2") && stdout.contains("404"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("FAILED flexible_ips nl-ams-3") && stdout.contains("changed"),
+        "{stdout}"
+    );
+    // What the first page held is stored all the same.
+    assert_eq!(
+        one::<i64>(
+            &db,
+            "SELECT count(*) FROM flexible_ips WHERE zone = 'nl-ams-3'"
+        ),
+        100
+    );
+    assert!(!stdout.contains("FAILED groups"), "{stdout}");
+}
