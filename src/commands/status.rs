@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::cli::DbArgs;
 use crate::config::ALL_ZONES;
 use crate::exit::{Failure, Status};
-use crate::kinds::entity_tables;
+use crate::kinds::{entity_tables, is_zonal_table};
 use crate::store::runs::{self, SyncRecord};
 use crate::store::{self, StoreError};
 
@@ -210,12 +210,7 @@ fn counts(out: &mut String, conn: &Connection, organization: Option<&str>) -> ru
             params![organization],
             |r| r.get(0),
         )?;
-        let zoned: bool = conn.query_row(
-            "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = 'zone'",
-            params![name],
-            |r| r.get(0),
-        )?;
-        let per_zone = if zoned {
+        let per_zone = if is_zonal_table(name) {
             let mut statement = conn.prepare(&format!(
                 "SELECT zone, count(*) FROM {name} {filter} GROUP BY zone"
             ))?;

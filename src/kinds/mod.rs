@@ -139,6 +139,13 @@ pub fn entity_tables() -> Vec<&'static str> {
     tables
 }
 
+/// Whether a table holds zonal objects (and so has a `zone` column).
+pub fn is_zonal_table(table: &str) -> bool {
+    KINDS
+        .iter()
+        .any(|kind| kind.table == table && kind.locality == Locality::Zonal)
+}
+
 /// A JSON list as stored text (`tags`, `private_nics`, ...).
 pub(crate) fn json_text<T: serde::Serialize>(value: &Option<T>) -> Value {
     match value {

@@ -25,7 +25,7 @@ pub struct Writer {
     had_rows: HashMap<&'static str, bool>,
     /// Hashes of the ids stored per (kind, zone) scope: 8 bytes an object, enough to
     /// count distinct objects without reading the big rows back.
-    seen: HashMap<(&'static str, String), HashSet<u64>>,
+    seen: HashMap<&'static str, HashMap<String, HashSet<u64>>>,
     /// Whether rows were written since the last `flush`.
     dirty: bool,
     open: bool,
@@ -139,10 +139,14 @@ impl Writer {
     ) -> Result<(), StoreError> {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         record.id.hash(&mut hasher);
-        self.seen
-            .entry((kind.name, zone.unwrap_or_default().to_string()))
-            .or_default()
-            .insert(hasher.finish());
+        let zone = zone.unwrap_or_default();
+        let scopes = self.seen.entry(kind.name).or_default();
+        if !scopes.contains_key(zone) {
+            scopes.insert(zone.to_string(), HashSet::new());
+        }
+        if let Some(ids) = scopes.get_mut(zone) {
+            ids.insert(hasher.finish());
+        }
         self.dirty = true;
         // Read before this sync's first row lands in the table.
         self.had_rows(kind)?;
@@ -296,28 +300,23 @@ impl Writer {
                 "DELETE FROM {} WHERE {} IN ({stale}){only}",
                 link.table, link.parent_column
             );
-            self.execute_scoped(&sql, kind, zone)?;
+            self.execute_scoped(&sql, zone)?;
         }
         let sql = format!(
             "DELETE FROM {} WHERE {} AND lastupdated <> ?3",
             kind.table,
             kind.scope_predicate()
         );
-        self.execute_scoped(&sql, kind, zone)
+        self.execute_scoped(&sql, zone)
     }
 
-    fn execute_scoped(&self, sql: &str, kind: &Kind, zone: &str) -> Result<usize, StoreError> {
-        let result = match kind.locality {
-            Locality::Zonal => self
-                .conn
-                .execute(sql, params![self.organization_id, zone, self.lastupdated]),
-            // ?2 is unused by global predicates but keeps the numbering fixed.
-            Locality::Global => self.conn.execute(
-                &sql.replace("?3", "?2"),
-                params![self.organization_id, self.lastupdated],
-            ),
-        };
-        result.map_err(|e| self.err(e))
+    /// Runs a statement over a scope's rows. SQLite counts numbered parameters up to the
+    /// highest used, so `?2` (the zone) may be bound even where a global kind's predicate
+    /// does not mention it.
+    fn execute_scoped(&self, sql: &str, zone: &str) -> Result<usize, StoreError> {
+        self.conn
+            .execute(sql, params![self.organization_id, zone, self.lastupdated])
+            .map_err(|e| self.err(e))
     }
 
     /// Writes the transaction's dirty pages to the WAL (still uncommitted, still invisible
@@ -333,7 +332,8 @@ impl Writer {
     /// Distinct objects of a scope that this sync stored.
     pub fn seen(&self, kind: &Kind, zone: Option<&str>) -> u64 {
         self.seen
-            .get(&(kind.name, zone.unwrap_or_default().to_string()))
+            .get(kind.name)
+            .and_then(|scopes| scopes.get(zone.unwrap_or_default()))
             .map_or(0, |ids| ids.len() as u64)
     }
 

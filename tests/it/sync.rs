@@ -591,3 +591,27 @@ fn malformed_bodies_missing_scopes_and_empty_pages() {
     );
     assert!(!stdout.contains("FAILED groups"), "{stdout}");
 }
+
+#[test]
+fn an_absurd_total_stops_at_the_page_bound_instead_of_looping() {
+    let api = start(
+        world::known(),
+        Faults::none().with_rule(FaultRule::new(
+            "/iam/v1alpha1/applications",
+            FaultAction::mutate("/total_count", serde_json::json!(5_000_000_000u64)),
+        )),
+    );
+    let dir = temp();
+    let db = dir.path().join("inv.db");
+    let (code, stdout, _) = sync(dir.path(), &api.url(), &db, &[]);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(
+        stdout.contains("FAILED applications") && stdout.contains("more than 10000 pages"),
+        "{stdout}"
+    );
+    // One request for the listing, none for the pages it claimed.
+    assert_eq!(
+        api.stats().requests_matching("/iam/v1alpha1/applications"),
+        1
+    );
+}
