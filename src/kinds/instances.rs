@@ -88,6 +88,7 @@ struct MountedVolume {
 #[derive(Deserialize)]
 struct PublicIp {
     id: Option<String>,
+    address: Option<String>,
 }
 
 fn decode(raw: &RawValue, context: &Context) -> Result<Record, DecodeError> {
@@ -112,13 +113,20 @@ fn decode(raw: &RawValue, context: &Context) -> Result<Record, DecodeError> {
     // `public_ip` is the deprecated first element of `public_ips`; older servers send
     // only `public_ip`, so both are read and the pair is stored once.
     let mut ip_ids: Vec<String> = Vec::new();
+    let mut addresses: Vec<&str> = Vec::new();
     for ip in s.public_ips.iter().flatten().chain(s.public_ip.iter()) {
         if let Some(ip_id) = ip.id.clone().filter(|v| !v.is_empty()) {
             if !ip_ids.contains(&ip_id) {
                 ip_ids.push(ip_id);
             }
         }
+        if let Some(address) = ip.address.as_deref().filter(|v| !v.is_empty()) {
+            if !addresses.contains(&address) {
+                addresses.push(address);
+            }
+        }
     }
+    let public_ips = (s.public_ips.is_some() || s.public_ip.is_some()).then_some(addresses);
     for ip_id in ip_ids {
         links.push(Link::new(
             "flexible_ip_identifies_instance",
@@ -178,6 +186,7 @@ fn decode(raw: &RawValue, context: &Context) -> Result<Record, DecodeError> {
             ("zone", context.zone.clone().or(s.zone).into()),
             ("end_of_service", flag(s.end_of_service)),
             ("project_id", text(&s.project)),
+            ("public_ips", json_text(&public_ips)),
         ],
         id,
         raw: raw.get().to_string(),

@@ -350,6 +350,72 @@ mod tests {
         assert!(documented > 0);
     }
 
+    /// V5 fills `instances.public_ips` of files synced before it from `raw`; a later sync
+    /// writes what the decoder reads. Both must agree, or the first sync after the upgrade
+    /// would report every instance as modified.
+    #[test]
+    fn the_public_ips_backfill_agrees_with_the_decoder() {
+        let servers = [
+            r#"{"id": "a", "public_ips": [{"id": "1", "address": "51.15.0.2"}, {"id": "2", "address": "2001:bc8::1"}], "public_ip": {"id": "1", "address": "51.15.0.2"}}"#,
+            r#"{"id": "b", "public_ips": [], "public_ip": null}"#,
+            r#"{"id": "c", "public_ip": {"id": "3", "address": "51.15.0.3"}}"#,
+            r#"{"id": "d"}"#,
+            r#"{"id": "e", "public_ips": [{"id": "4", "address": ""}, {"id": "5"}, {"id": "6", "address": "51.15.0.9"}, {"id": "7", "address": "51.15.0.1"}]}"#,
+            r#"{"id": "f", "public_ips": [{"id": "8", "address": "51.15.0.5"}], "public_ip": {"id": "9", "address": "51.15.0.4"}}"#,
+        ];
+        let mut conn = Connection::open_in_memory().unwrap();
+        embedded::migrations::runner()
+            .set_target(refinery::Target::Version(4))
+            .run(&mut conn)
+            .unwrap();
+        for raw in servers {
+            conn.execute(
+                "INSERT INTO instances (id, zone, organization_id, lastupdated, raw) VALUES (json_extract(?1, '$.id'), 'fr-par-1', 'o', '', ?1)",
+                [raw],
+            )
+            .unwrap();
+        }
+        migrate(&mut conn, Path::new(":memory:")).unwrap();
+        let kind = crate::kinds::by_name("instances").unwrap();
+        let context = crate::kinds::Context {
+            zone: Some("fr-par-1".into()),
+        };
+        for raw in servers {
+            let value = serde_json::value::RawValue::from_string(raw.to_string()).unwrap();
+            let record = (kind.decode)(&value, &context).unwrap();
+            let decoded = record
+                .columns
+                .iter()
+                .find(|(column, _)| *column == "public_ips")
+                .map(|(_, value)| value.clone())
+                .unwrap();
+            let migrated: rusqlite::types::Value = conn
+                .query_row(
+                    "SELECT public_ips FROM instances WHERE id = ?1",
+                    [&record.id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(migrated, decoded, "{raw}");
+        }
+        let stored: Vec<Option<String>> = conn
+            .prepare("SELECT public_ips FROM instances ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let expected = [
+            Some(r#"["51.15.0.2","2001:bc8::1"]"#),
+            Some("[]"),
+            Some(r#"["51.15.0.3"]"#),
+            None,
+            Some(r#"["51.15.0.9","51.15.0.1"]"#),
+            Some(r#"["51.15.0.5","51.15.0.4"]"#),
+        ];
+        assert_eq!(stored, expected.map(|v| v.map(str::to_string)));
+    }
+
     #[test]
     fn read_only_connections_cannot_write() {
         let dir = tempfile::tempdir().unwrap();
