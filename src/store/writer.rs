@@ -400,10 +400,15 @@ impl Writer {
         let id = insert_run(&self.conn, run).map_err(|e| self.err(e))?;
         // The run's id is known only now: the recorded changes are stamped with it.
         crate::history::record::seal(&self.conn, id).map_err(|e| self.err(e))?;
+        let started = std::time::Instant::now();
         self.conn
             .execute_batch("COMMIT")
             .map_err(|e| StoreError::sqlite(&self.path, e))?;
         self.open = false;
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "COMMIT and its checkpoint"
+        );
         // The commit's automatic checkpoint has copied the pages into the file; the WAL
         // file itself goes when this connection closes.
         Ok(id)

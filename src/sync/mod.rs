@@ -276,6 +276,11 @@ pub async fn run(options: SyncOptions) -> Result<SyncReport, SyncError> {
         for result in results.iter().filter(|r| r.status == "complete") {
             pruned += writer.prune(result.kind, result.zone.as_deref())? as u64;
         }
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            pruned,
+            "pruned"
+        );
         let scopes = scope_records(&results, &writer)?;
         let any_complete = scopes.iter().any(|s| s.status == "complete");
         let errors: Vec<ScopeRecord> = scopes
@@ -293,6 +298,7 @@ pub async fn run(options: SyncOptions) -> Result<SyncReport, SyncError> {
         run.unresolved = writer.unresolved()?;
         run.errors = errors;
         run.scopes = scopes;
+        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "counted");
         let sync_id = writer.commit(&run)?;
         tracing::info!(
             elapsed_ms = started.elapsed().as_millis() as u64,

@@ -3,6 +3,7 @@
 
 mod demo;
 mod errors;
+mod fake_api;
 mod history;
 mod queries;
 mod recorded;
