@@ -43,7 +43,7 @@ fn main() {
     report.push_str("| objects | wall s | range s | lower bound s | ratio | requests | minimum | 429s | max in flight | objects/s | peak RSS MB | db MB | 2nd sync s |\n");
     report.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     let mut ingest = String::from(
-        "\nIngest with an instant API (no latency, no limit, `--rate 1000000`):\n\n| objects | rows written | end-to-end s | objects/s | raw insert s | raw rows/s | ingest ratio |\n|---:|---:|---:|---:|---:|---:|---:|\n",
+        "\nIngest with an instant API (no latency, no limit, `--rate 1000000`), beside a raw rusqlite loop inserting the rows that sync wrote (entity and join rows) in one transaction. The raw loop's rate is also given per object (the objects whose rows it inserted ÷ its time), so that the ratio is end-to-end objects/s ÷ raw objects/s, the same as raw time ÷ end-to-end time:\n\n| objects | rows written | end-to-end s | end-to-end objects/s | raw insert s | raw rows/s | raw objects/s | ingest ratio |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let mut slow_limit = String::new();
     let mut largest: Option<PathBuf> = None;
@@ -108,9 +108,10 @@ fn main() {
         let e2e_rate = objects as f64 / instant.wall.as_secs_f64();
         let raw_rate = rows as f64 / raw.as_secs_f64();
         ingest.push_str(&format!(
-            "| {objects} | {rows} | {:.2} | {e2e_rate:.0} | {:.2} | {raw_rate:.0} | {:.0} % |\n",
+            "| {objects} | {rows} | {:.2} | {e2e_rate:.0} | {:.2} | {raw_rate:.0} | {:.0} | {:.0} % |\n",
             instant.wall.as_secs_f64(),
             raw.as_secs_f64(),
+            objects as f64 / raw.as_secs_f64(),
             100.0 * raw.as_secs_f64() / instant.wall.as_secs_f64(),
         ));
         if size == 10_000 {

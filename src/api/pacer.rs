@@ -1,7 +1,9 @@
-//! Keeps the request rate under a budget that adapts: halves on a 429, recovers gradually.
+//! Keeps the request rate under a budget that adapts to 429s: halves on one, then climbs
+//! back quickly to just under the rate that drew it, and only slowly beyond.
 //!
-//! Scaleway's gateway answers excess requests with a bare 429 and no hint of its limit,
-//! so the only signal is the 429 itself (additive increase, multiplicative decrease).
+//! Scaleway's gateway answers excess requests with a bare 429 and no hint of its limit or
+//! of its algorithm (token bucket, fixed or sliding window), so the only signals are the
+//! 429s themselves and the rate at which they came.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -18,14 +20,27 @@ pub struct Pacer {
 #[derive(Debug)]
 struct State {
     rate: f64,
+    /// Just under the rate of the last 429: where recovery aims.
+    ceiling: f64,
     next: Instant,
     last_decrease: Option<Instant>,
 }
 
 /// The slowest the pacer goes, however many 429s arrive.
 const MIN_RATE: f64 = 1.0;
-/// Requests per second regained after each successful request.
+/// Requests are spaced this much wider than the budget: a limiter counting requests in a
+/// sliding second would otherwise see the 101st of a 100/s budget arrive a fraction of a
+/// millisecond early now and then (scheduling jitter), and answer 429.
+const SPACING_MARGIN: f64 = 1.005;
+/// After a 429, recovery aims this far under the rate that drew it.
+const CEILING_FACTOR: f64 = 0.95;
+/// Share of the distance to the ceiling regained after each successful request, and the
+/// least regained (in requests per second).
+const RECOVERY_SHARE: f64 = 0.1;
 const RECOVERY_STEP: f64 = 0.5;
+/// Requests per second the ceiling rises after each successful request: a limit that was
+/// lowered for a while is found again, one 429 at a time.
+const CEILING_STEP: f64 = 0.01;
 /// 429s that arrive within this window after a decrease are answers to requests sent at
 /// the old rate, so they do not halve the rate again.
 const DECREASE_WINDOW: Duration = Duration::from_millis(500);
@@ -37,6 +52,7 @@ impl Pacer {
         Pacer {
             state: Mutex::new(State {
                 rate: max_rate,
+                ceiling: max_rate,
                 next: Instant::now(),
                 last_decrease: None,
             }),
@@ -50,7 +66,7 @@ impl Pacer {
             let mut state = self.lock();
             let now = Instant::now();
             let slot = state.next.max(now);
-            state.next = slot + Duration::from_secs_f64(1.0 / state.rate);
+            state.next = slot + Duration::from_secs_f64(SPACING_MARGIN / state.rate);
             slot
         };
         tokio::time::sleep_until(slot).await;
@@ -58,7 +74,9 @@ impl Pacer {
 
     pub fn on_success(&self) {
         let mut state = self.lock();
-        state.rate = (state.rate + RECOVERY_STEP).min(self.max_rate);
+        state.ceiling = (state.ceiling + CEILING_STEP).min(self.max_rate);
+        let step = ((state.ceiling - state.rate) * RECOVERY_SHARE).max(RECOVERY_STEP);
+        state.rate = (state.rate + step).min(state.ceiling);
     }
 
     pub fn on_throttled(&self) {
@@ -70,6 +88,7 @@ impl Pacer {
         {
             return;
         }
+        state.ceiling = (state.rate * CEILING_FACTOR).max(MIN_RATE);
         state.rate = (state.rate / 2.0).max(MIN_RATE);
         state.last_decrease = Some(now);
         // Leave the gateway a moment of silence before the next request.
@@ -94,17 +113,19 @@ mod tests {
     use super::*;
 
     #[tokio::test(start_paused = true)]
-    async fn requests_are_spaced_at_the_rate() {
+    async fn requests_are_spaced_just_wider_than_the_rate() {
         let pacer = Pacer::new(10.0);
         let start = Instant::now();
         for _ in 0..11 {
             pacer.wait().await;
         }
-        assert_eq!(start.elapsed(), Duration::from_secs(1));
+        // Ten intervals: never eleven requests within one second.
+        assert!(start.elapsed() > Duration::from_secs(1));
+        assert!(start.elapsed() < Duration::from_millis(1010));
     }
 
     #[tokio::test(start_paused = true)]
-    async fn throttling_halves_once_per_window_and_success_recovers() {
+    async fn throttling_halves_once_per_window() {
         let pacer = Pacer::new(100.0);
         pacer.on_throttled();
         pacer.on_throttled();
@@ -112,10 +133,56 @@ mod tests {
         tokio::time::advance(DECREASE_WINDOW).await;
         pacer.on_throttled();
         assert_eq!(pacer.rate(), 25.0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn recovery_is_quick_to_just_under_the_limit_then_slow() {
+        let pacer = Pacer::new(100.0);
+        pacer.on_throttled();
+        assert_eq!(pacer.rate(), 50.0);
+        // Thirty answers bring the rate to within 2 of the ceiling (95) ...
+        for _ in 0..30 {
+            pacer.on_success();
+        }
+        assert!(
+            pacer.rate() > 93.0 && pacer.rate() <= 95.5,
+            "{}",
+            pacer.rate()
+        );
+        // ... and the rate that drew the 429 is reached again only hundreds of answers later.
+        for _ in 0..300 {
+            pacer.on_success();
+        }
+        assert!(pacer.rate() < 100.0, "{}", pacer.rate());
         for _ in 0..1000 {
             pacer.on_success();
         }
         assert_eq!(pacer.rate(), 100.0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lower_limit_is_learned() {
+        // A gateway that throttles whenever requests come faster than 20/s: the rate
+        // settles just under 20 with few 429s, instead of see-sawing from 100.
+        let pacer = Pacer::new(100.0);
+        let (mut throttled, mut sum_of_rates) = (0, 0.0);
+        for request in 0..2000 {
+            let rate = pacer.rate();
+            tokio::time::advance(Duration::from_secs_f64(1.0 / rate)).await;
+            let over = rate > 20.0;
+            if over {
+                pacer.on_throttled();
+            } else {
+                pacer.on_success();
+            }
+            if request >= 1000 {
+                throttled += usize::from(over);
+                sum_of_rates += rate;
+            }
+        }
+        assert!(throttled < 20, "{throttled} of 1000 throttled");
+        let mean = sum_of_rates / 1000.0;
+        assert!(mean > 17.0 && mean <= 20.0, "{mean}");
     }
 
     #[tokio::test(start_paused = true)]

@@ -2,6 +2,7 @@
 //! checks), for writing by a sync or read-only for questions.
 
 pub mod runs;
+mod writeback;
 mod writer;
 
 pub use writer::{record_failed_run, RunRecord, ScopeRecord, Writer};

@@ -9,6 +9,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, ToSql};
 use serde::Serialize;
 
+use super::writeback::Writeback;
 use super::StoreError;
 use crate::kinds::{Kind, Link, LinkSpec, Locality, Record};
 
@@ -29,6 +30,8 @@ pub struct Writer {
     /// Whether rows were written since the last `flush`.
     dirty: bool,
     open: bool,
+    /// Until the commit has checkpointed.
+    writeback: Option<Writeback>,
 }
 
 /// How one (kind, zone) scope ended.
@@ -96,6 +99,7 @@ impl Writer {
             had_rows: HashMap::new(),
             seen: HashMap::new(),
             dirty: false,
+            writeback: Some(Writeback::start(path)),
             open: true,
         })
     }
@@ -405,6 +409,7 @@ impl Writer {
             .execute_batch("COMMIT")
             .map_err(|e| StoreError::sqlite(&self.path, e))?;
         self.open = false;
+        self.writeback = None;
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             "COMMIT and its checkpoint"
