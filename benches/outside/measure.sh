@@ -5,7 +5,7 @@
 #
 # Usage: benches/outside/measure.sh [OBJECTS...]        (default: 10000 100000)
 # Environment:
-#   INV=/work/inv-bin/inv   the inv binary to measure
+#   INV=target/release/inv  the inv binary to measure (build it with `cargo build --release`)
 #   RUNS=1                  syncs per size (each into a fresh database, same fake)
 #   LATENCY_MS=30 RATE=100  the fake's latency per request and requests/s limit
 #   LIMITER=bucket          bucket (token bucket), window (sliding 1 s) or fixed
@@ -19,7 +19,7 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-INV=${INV:-/work/inv-bin/inv}
+INV=${INV:-$HERE/../../target/release/inv}
 RUNS=${RUNS:-1}
 LATENCY_MS=${LATENCY_MS:-30}
 RATE=${RATE:-100}
