@@ -4,7 +4,7 @@
 //!
 //! Run with `cargo bench --bench sync` (sizes: `INV_BENCH_SIZES=1000,10000,100000`); with
 //! `INV_BENCH_QUESTIONS=path/to/inventory.db` it only times the saved questions on that file
-//! (migrating it to the current schema first).
+//! (migrating it to the current schema first; `INV_BENCH_QUESTION=NAME` times only that one).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -319,7 +319,11 @@ fn question_times(db: &Path) -> String {
     );
     let library = inv::query::Library::load(None).expect("the built-in questions");
     let conn = inv::store::open_read_only(db).expect("read-only db");
-    for question in library.questions() {
+    let only = std::env::var("INV_BENCH_QUESTION").ok();
+    for question in library
+        .questions()
+        .filter(|q| only.as_deref().is_none_or(|name| name == q.name))
+    {
         let mut times = Vec::new();
         let mut rows = 0;
         for _ in 0..9 {

@@ -95,6 +95,9 @@ pub fn schema_version() -> i64 {
         .unwrap_or(0)
 }
 
+/// Page size of new inventory files; existing files keep theirs.
+const PAGE_SIZE: i64 = 16384;
+
 /// Opens (creating if needed, with mode 0600) and migrates an inventory for writing.
 pub fn open_for_write(path: &Path) -> Result<Connection, StoreError> {
     if path.is_dir() {
@@ -115,6 +118,14 @@ pub fn open_for_write(path: &Path) -> Result<Connection, StoreError> {
         return Err(newer(path, found));
     }
     if found < supported {
+        if found == 0 {
+            // Only a file without tables can still take a page size. Rows carry whole API
+            // objects (a server's is 2-3 KB): with 16 KiB pages fewer of them straddle
+            // pages, the file is about a tenth smaller, and a sync's commit copies a third
+            // fewer pages' worth of system calls (measured on 10k and 100k objects).
+            conn.pragma_update(None, "page_size", PAGE_SIZE)
+                .map_err(|e| StoreError::sqlite(path, e))?;
+        }
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| StoreError::sqlite(path, e))?;
         migrate(&mut conn, path)?;
@@ -271,6 +282,10 @@ mod tests {
             )
             .unwrap();
         assert_eq!(version, schema_version());
+        let page_size: i64 = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(page_size, PAGE_SIZE);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
