@@ -147,10 +147,7 @@ impl Client {
             attempt += 1;
             let outcome = self.attempt(&url, &shown, query, attempt, &parse).await;
             let (error, wait) = match outcome {
-                Attempt::Done(value) => {
-                    self.pacer.on_success();
-                    return Ok(value);
-                }
+                Attempt::Done(value) => return Ok(value),
                 Attempt::Fail(error) => return Err(error),
                 Attempt::Retry { error, wait } => (error, wait),
             };
@@ -172,7 +169,7 @@ impl Client {
         attempt: u32,
         parse: &impl Fn(&str, &reqwest::header::HeaderMap, &[u8]) -> Result<T, ApiError>,
     ) -> Attempt<T> {
-        self.pacer.wait().await;
+        let sent_at = self.pacer.wait().await;
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
         let mut secret =
             reqwest::header::HeaderValue::from_str(self.options.secret_key.expose_secret())
@@ -199,6 +196,7 @@ impl Client {
         };
         tracing::trace!(url = %shown, status, request_id = request_id.as_deref().unwrap_or(""), "response");
         if (200..300).contains(&status) {
+            self.pacer.on_success(sent_at);
             return match parse(shown, &headers, &body) {
                 Ok(value) => Attempt::Done(value),
                 Err(error) => Attempt::Retry { error, wait: None },
@@ -207,7 +205,7 @@ impl Client {
         let error = ApiError::from_response(shown, status, &body);
         if status == 429 {
             self.stats.throttled.fetch_add(1, Ordering::Relaxed);
-            self.pacer.on_throttled();
+            self.pacer.on_throttled(sent_at);
             let error = ApiError::Throttled {
                 url: shown.to_string(),
                 attempts: attempt,

@@ -41,9 +41,6 @@ const RECOVERY_STEP: f64 = 0.5;
 /// Requests per second the ceiling rises after each successful request: a limit that was
 /// lowered for a while is found again, one 429 at a time.
 const CEILING_STEP: f64 = 0.01;
-/// 429s that arrive within this window after a decrease are answers to requests sent at
-/// the old rate, so they do not halve the rate again.
-const DECREASE_WINDOW: Duration = Duration::from_millis(500);
 
 impl Pacer {
     /// A pacer starting at, and never exceeding, `max_rate` requests per second.
@@ -60,8 +57,8 @@ impl Pacer {
         }
     }
 
-    /// Waits for this request's slot.
-    pub async fn wait(&self) {
+    /// Waits for this request's slot, and returns it: the answer is reported with it.
+    pub async fn wait(&self) -> Instant {
         let slot = {
             let mut state = self.lock();
             let now = Instant::now();
@@ -70,24 +67,33 @@ impl Pacer {
             slot
         };
         tokio::time::sleep_until(slot).await;
+        slot
     }
 
-    pub fn on_success(&self) {
+    /// Answers to requests sent before the last decrease tell about the old rate, not the
+    /// current one: they neither lower it again nor raise it back.
+    fn stale(state: &State, sent: Instant) -> bool {
+        state.last_decrease.is_some_and(|at| sent < at)
+    }
+
+    /// A request sent at `sent` was answered.
+    pub fn on_success(&self, sent: Instant) {
         let mut state = self.lock();
+        if Self::stale(&state, sent) {
+            return;
+        }
         state.ceiling = (state.ceiling + CEILING_STEP).min(self.max_rate);
         let step = ((state.ceiling - state.rate) * RECOVERY_SHARE).max(RECOVERY_STEP);
         state.rate = (state.rate + step).min(state.ceiling);
     }
 
-    pub fn on_throttled(&self) {
+    /// A request sent at `sent` was answered 429.
+    pub fn on_throttled(&self, sent: Instant) {
         let mut state = self.lock();
-        let now = Instant::now();
-        if state
-            .last_decrease
-            .is_some_and(|at| now.duration_since(at) < DECREASE_WINDOW)
-        {
+        if Self::stale(&state, sent) {
             return;
         }
+        let now = Instant::now();
         state.ceiling = (state.rate * CEILING_FACTOR).max(MIN_RATE);
         state.rate = (state.rate / 2.0).max(MIN_RATE);
         state.last_decrease = Some(now);
@@ -112,6 +118,17 @@ impl Pacer {
 mod tests {
     use super::*;
 
+    /// Sends one request and reports its answer after `latency`.
+    async fn answer(pacer: &Pacer, latency: Duration, throttled: bool) {
+        let sent = pacer.wait().await;
+        tokio::time::advance(latency).await;
+        if throttled {
+            pacer.on_throttled(sent);
+        } else {
+            pacer.on_success(sent);
+        }
+    }
+
     #[tokio::test(start_paused = true)]
     async fn requests_are_spaced_just_wider_than_the_rate() {
         let pacer = Pacer::new(10.0);
@@ -125,24 +142,30 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn throttling_halves_once_per_window() {
+    async fn only_answers_to_requests_sent_at_the_current_rate_count() {
         let pacer = Pacer::new(100.0);
-        pacer.on_throttled();
-        pacer.on_throttled();
+        let early = pacer.wait().await;
+        let later = pacer.wait().await;
+        pacer.on_throttled(later);
         assert_eq!(pacer.rate(), 50.0);
-        tokio::time::advance(DECREASE_WINDOW).await;
-        pacer.on_throttled();
+        // Sent before the decrease: neither halves again nor recovers.
+        pacer.on_throttled(early);
+        pacer.on_success(early);
+        assert_eq!(pacer.rate(), 50.0);
+        // Sent after it, at 50/s: still too fast.
+        let after = pacer.wait().await;
+        pacer.on_throttled(after);
         assert_eq!(pacer.rate(), 25.0);
     }
 
     #[tokio::test(start_paused = true)]
     async fn recovery_is_quick_to_just_under_the_limit_then_slow() {
         let pacer = Pacer::new(100.0);
-        pacer.on_throttled();
+        answer(&pacer, Duration::ZERO, true).await;
         assert_eq!(pacer.rate(), 50.0);
         // Thirty answers bring the rate to within 2 of the ceiling (95) ...
         for _ in 0..30 {
-            pacer.on_success();
+            answer(&pacer, Duration::ZERO, false).await;
         }
         assert!(
             pacer.rate() > 93.0 && pacer.rate() <= 95.5,
@@ -151,11 +174,11 @@ mod tests {
         );
         // ... and the rate that drew the 429 is reached again only hundreds of answers later.
         for _ in 0..300 {
-            pacer.on_success();
+            answer(&pacer, Duration::ZERO, false).await;
         }
         assert!(pacer.rate() < 100.0, "{}", pacer.rate());
         for _ in 0..1000 {
-            pacer.on_success();
+            answer(&pacer, Duration::ZERO, false).await;
         }
         assert_eq!(pacer.rate(), 100.0);
     }
@@ -168,13 +191,8 @@ mod tests {
         let (mut throttled, mut sum_of_rates) = (0, 0.0);
         for request in 0..2000 {
             let rate = pacer.rate();
-            tokio::time::advance(Duration::from_secs_f64(1.0 / rate)).await;
             let over = rate > 20.0;
-            if over {
-                pacer.on_throttled();
-            } else {
-                pacer.on_success();
-            }
+            answer(&pacer, Duration::from_millis(30), over).await;
             if request >= 1000 {
                 throttled += usize::from(over);
                 sum_of_rates += rate;
@@ -189,8 +207,7 @@ mod tests {
     async fn the_rate_never_drops_below_the_floor() {
         let pacer = Pacer::new(4.0);
         for _ in 0..20 {
-            pacer.on_throttled();
-            tokio::time::advance(DECREASE_WINDOW).await;
+            answer(&pacer, Duration::ZERO, true).await;
         }
         assert_eq!(pacer.rate(), MIN_RATE);
     }
