@@ -169,7 +169,7 @@ impl Client {
         attempt: u32,
         parse: &impl Fn(&str, &reqwest::header::HeaderMap, &[u8]) -> Result<T, ApiError>,
     ) -> Attempt<T> {
-        let sent_at = self.pacer.wait().await;
+        let ticket = self.pacer.wait().await;
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
         let mut secret =
             reqwest::header::HeaderValue::from_str(self.options.secret_key.expose_secret())
@@ -196,7 +196,7 @@ impl Client {
         };
         tracing::trace!(url = %shown, status, request_id = request_id.as_deref().unwrap_or(""), "response");
         if (200..300).contains(&status) {
-            self.pacer.on_success(sent_at);
+            self.pacer.on_success(ticket);
             return match parse(shown, &headers, &body) {
                 Ok(value) => Attempt::Done(value),
                 Err(error) => Attempt::Retry { error, wait: None },
@@ -205,7 +205,7 @@ impl Client {
         let error = ApiError::from_response(shown, status, &body);
         if status == 429 {
             self.stats.throttled.fetch_add(1, Ordering::Relaxed);
-            self.pacer.on_throttled(sent_at);
+            self.pacer.on_throttled(ticket);
             let error = ApiError::Throttled {
                 url: shown.to_string(),
                 attempts: attempt,
