@@ -18,7 +18,8 @@ const LATENCY_MS: u64 = 30;
 const RATE_LIMIT: f64 = 100.0;
 const SLOW_RATE_LIMIT: f64 = 20.0;
 const PAGE: usize = 100;
-const FIRST_SYNCS: usize = 3;
+/// Runs of each timed step; the median is reported.
+const RUNS: usize = 3;
 
 fn main() {
     if let Some(db) = std::env::var_os("INV_BENCH_QUESTIONS") {
@@ -39,11 +40,11 @@ fn main() {
     report.push_str(&format!(
         "Fake API: {LATENCY_MS} ms per request, {RATE_LIMIT} requests/s limit (429 beyond it, like the gateway); inv with default settings.\n\n"
     ));
-    report.push_str(&format!("First sync into a new file: median of {FIRST_SYNCS} runs (range beside it); then a second sync of the same organization.\n\n"));
+    report.push_str(&format!("First sync into a new file: median of {RUNS} runs (range beside it); then a second sync of the same organization.\n\n"));
     report.push_str("| objects | wall s | range s | lower bound s | ratio | requests | minimum | 429s | max in flight | objects/s | peak RSS MB | db MB | 2nd sync s |\n");
     report.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    let mut ingest = String::from(
-        "\nIngest with an instant API (no latency, no limit, `--rate 1000000`), beside a raw rusqlite loop inserting the rows that sync wrote (entity and join rows) in one transaction. The raw loop's rate is also given per object (the objects whose rows it inserted ÷ its time), so that the ratio is end-to-end objects/s ÷ raw objects/s, the same as raw time ÷ end-to-end time:\n\n| objects | rows written | end-to-end s | end-to-end objects/s | raw insert s | raw rows/s | raw objects/s | ingest ratio |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    let mut ingest = format!(
+        "\nIngest with an instant API (no latency, no limit, `--rate 1000000`; medians of {RUNS} runs), beside a raw rusqlite loop inserting the rows that sync wrote (entity and join rows) in one transaction. The raw loop's rate is also given per object (the objects whose rows it inserted ÷ its time), so that the ratio is end-to-end objects/s ÷ raw objects/s, the same as raw time ÷ end-to-end time:\n\n| objects | rows written | end-to-end s | end-to-end objects/s | raw insert s | raw rows/s | raw objects/s | ingest ratio |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let mut slow_limit = String::new();
     let mut largest: Option<PathBuf> = None;
@@ -62,9 +63,9 @@ fn main() {
             .with_latency(LATENCY_MS)
             .with_rate_limit(RATE_LIMIT);
         let db = dir.join("inventory.db");
-        // A few milliseconds of scheduling noise move a 1.6 s sync by a percent: the first
-        // sync into a new file is run FIRST_SYNCS times and the median reported.
-        let mut firsts: Vec<Run> = (0..FIRST_SYNCS)
+        // Scheduling noise on a small machine moves a 1.6 s sync by a few percent: the
+        // first sync into a new file is run RUNS times and the median reported.
+        let firsts: Vec<Run> = (0..RUNS)
             .map(|_| {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(dir.join(format!("inventory.db{suffix}")));
@@ -72,13 +73,22 @@ fn main() {
                 timed_sync(&runtime, &world, &credential, limited.clone(), &db, &[])
             })
             .collect();
-        firsts.sort_by_key(|run| run.wall);
         let range = format!(
             "{:.2}–{:.2}",
-            firsts[0].wall.as_secs_f64(),
-            firsts[FIRST_SYNCS - 1].wall.as_secs_f64()
+            firsts
+                .iter()
+                .map(|r| r.wall)
+                .min()
+                .unwrap_or_default()
+                .as_secs_f64(),
+            firsts
+                .iter()
+                .map(|r| r.wall)
+                .max()
+                .unwrap_or_default()
+                .as_secs_f64()
         );
-        let first = firsts.swap_remove(FIRST_SYNCS / 2);
+        let first = median_run(firsts);
         let second = timed_sync(&runtime, &world, &credential, limited, &db, &[]);
         let bound = (minimum as f64 / RATE_LIMIT).max(2.0 * LATENCY_MS as f64 / 1000.0);
         let db_mb = file_mb(&db);
@@ -95,16 +105,30 @@ fn main() {
         ));
         eprintln!("{size}: first {:?} second {:?}", first.wall, second.wall);
 
+        // Both sides run RUNS times (the sync into a new file each time); medians.
         let instant_db = dir.join("instant.db");
-        let instant = timed_sync(
-            &runtime,
-            &world,
-            &credential,
-            Faults::none(),
-            &instant_db,
-            &["--rate", "1000000"],
+        let instant = median_run(
+            (0..RUNS)
+                .map(|_| {
+                    for suffix in ["", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(dir.join(format!("instant.db{suffix}")));
+                    }
+                    timed_sync(
+                        &runtime,
+                        &world,
+                        &credential,
+                        Faults::none(),
+                        &instant_db,
+                        &["--rate", "1000000"],
+                    )
+                })
+                .collect(),
         );
-        let (rows, raw) = raw_insert(&instant_db, &dir.join("raw.db"));
+        let mut raws: Vec<(u64, Duration)> = (0..RUNS)
+            .map(|_| raw_insert(&instant_db, &dir.join("raw.db")))
+            .collect();
+        raws.sort_by_key(|(_, time)| *time);
+        let (rows, raw) = raws[RUNS / 2];
         let e2e_rate = objects as f64 / instant.wall.as_secs_f64();
         let raw_rate = rows as f64 / raw.as_secs_f64();
         ingest.push_str(&format!(
@@ -302,7 +326,15 @@ fn raw_insert(source: &Path, target: &Path) -> (u64, Duration) {
         }
     }
     tx.commit().expect("commit");
+    // Closing checkpoints the WAL into the file and deletes it, as the sync's close does.
+    drop(conn);
     (count, start.elapsed())
+}
+
+/// The run of median wall time.
+fn median_run(mut runs: Vec<Run>) -> Run {
+    runs.sort_by_key(|run| run.wall);
+    runs.swap_remove(runs.len() / 2)
 }
 
 fn file_mb(path: &Path) -> f64 {

@@ -15,7 +15,8 @@ SELECT s.id,
        p.name AS project,
        s.creation_date
   FROM volume_snapshots s
-  LEFT JOIN projects p ON p.id = s.project_id
+  -- Thousands of rows name their project: read the names from the covering index.
+  LEFT JOIN projects p INDEXED BY projects_id_name ON p.id = s.project_id
  -- The cut-off keeps :now's six decimals so that it compares as stored text.
  WHERE s.creation_date < strftime('%Y-%m-%dT%H:%M:%S', :now, '-' || :days || ' days') || substr(:now, 20)
  ORDER BY s.creation_date, s.id;

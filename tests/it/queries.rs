@@ -2182,7 +2182,7 @@ fn questions_read_only_the_big_rows_they_return() {
     let conn = inv::store::open_for_write(&db).unwrap();
     let library = inv::query::Library::built_in().unwrap();
     // (question, steps the plan must hold, tables or aliases it must never read in full)
-    let cases: [(&str, &[&str], &[&str]); 9] = [
+    let cases: [(&str, &[&str], &[&str]); 10] = [
         // The listing index holds every column shown, in the answer's order.
         (
             "stopped-instances",
@@ -2261,8 +2261,18 @@ fn questions_read_only_the_big_rows_they_return() {
             &[
                 "SCAN i USING COVERING INDEX instances_zone_name",
                 "SEARCH r USING COVERING INDEX flexible_ip_identifies_instance_instance_id (instance_id=?)",
+                "SEARCH p USING COVERING INDEX projects_id_name (id=?) LEFT-JOIN",
             ],
             &["i", "r", "f", "p"],
+        ),
+        // Snapshots by age from their covering index, each project's name in one search.
+        (
+            "old-snapshots",
+            &[
+                "SEARCH s USING COVERING INDEX volume_snapshots_creation_date (creation_date<?)",
+                "SEARCH p USING COVERING INDEX projects_id_name (id=?) LEFT-JOIN",
+            ],
+            &["s", "p"],
         ),
     ];
     for (name, steps, never) in cases {
