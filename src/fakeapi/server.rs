@@ -818,7 +818,7 @@ async fn handle(State(app): State<Arc<Shared>>, req: Request) -> Response {
     let uri = req.uri().clone();
     let path = uri.path();
     let query = uri.query().unwrap_or("");
-    let _in_flight = app.stats.begin(method.as_str(), path);
+    let _in_flight = app.stats.begin(method.as_str(), path, query);
 
     let fault_state = app.fault_state();
     if !fault_state.admit() {

@@ -23,6 +23,9 @@ pub struct StatsSnapshot {
     pub max_in_flight: u64,
     /// Requests being handled now.
     pub in_flight: u64,
+    /// Highest number of listings (distinct paths) with a request for a page after the
+    /// first being handled at the same time: how many long listings a client reads at once.
+    pub max_listings_past_first_page: u64,
 }
 
 impl StatsSnapshot {
@@ -49,6 +52,9 @@ pub(crate) struct Stats {
     injected: AtomicU64,
     in_flight: AtomicU64,
     max_in_flight: AtomicU64,
+    /// Requests in flight for a page after the first, per path.
+    later_pages: Mutex<HashMap<String, u64>>,
+    max_listings_past_first_page: AtomicU64,
     by_endpoint: Mutex<HashMap<String, u64>>,
     by_status: Mutex<HashMap<u16, u64>>,
 }
@@ -57,24 +63,55 @@ fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Decrements the in-flight count when the request ends (even if cancelled).
-pub(crate) struct InFlight<'a>(&'a Stats);
+/// Decrements the in-flight counts when the request ends (even if cancelled).
+pub(crate) struct InFlight<'a> {
+    stats: &'a Stats,
+    /// The path, for a request of a page after the first.
+    later_page: Option<String>,
+}
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+        self.stats.in_flight.fetch_sub(1, Ordering::Relaxed);
+        if let Some(path) = self.later_page.take() {
+            let mut later = locked(&self.stats.later_pages);
+            if let Some(n) = later.get_mut(&path) {
+                *n -= 1;
+                if *n == 0 {
+                    later.remove(&path);
+                }
+            }
+        }
     }
+}
+
+/// Whether the query asks for a page after the first (`page=N`, N > 1).
+fn later_page(query: &str) -> bool {
+    query
+        .split('&')
+        .filter_map(|pair| pair.strip_prefix("page="))
+        .any(|n| n.parse::<u64>().is_ok_and(|n| n > 1))
 }
 
 impl Stats {
     /// Counts a new request and marks it in flight.
-    pub(crate) fn begin(&self, method: &str, path: &str) -> InFlight<'_> {
+    pub(crate) fn begin(&self, method: &str, path: &str, query: &str) -> InFlight<'_> {
         self.total.fetch_add(1, Ordering::Relaxed);
         let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
         self.max_in_flight.fetch_max(now, Ordering::Relaxed);
         let key = format!("{method} {path}");
         *locked(&self.by_endpoint).entry(key).or_insert(0) += 1;
-        InFlight(self)
+        let later_page = later_page(query).then(|| {
+            let mut later = locked(&self.later_pages);
+            *later.entry(path.to_string()).or_insert(0) += 1;
+            self.max_listings_past_first_page
+                .fetch_max(later.len() as u64, Ordering::Relaxed);
+            path.to_string()
+        });
+        InFlight {
+            stats: self,
+            later_page,
+        }
     }
 
     pub(crate) fn status(&self, status: u16) {
@@ -104,6 +141,7 @@ impl Stats {
             injected_faults: self.injected.load(Ordering::Relaxed),
             max_in_flight: self.max_in_flight.load(Ordering::Relaxed),
             in_flight: self.in_flight.load(Ordering::Relaxed),
+            max_listings_past_first_page: self.max_listings_past_first_page.load(Ordering::Relaxed),
         }
     }
 
@@ -114,6 +152,8 @@ impl Stats {
         self.injected.store(0, Ordering::Relaxed);
         self.max_in_flight
             .store(self.in_flight.load(Ordering::Relaxed), Ordering::Relaxed);
+        self.max_listings_past_first_page
+            .store(locked(&self.later_pages).len() as u64, Ordering::Relaxed);
         locked(&self.by_endpoint).clear();
         locked(&self.by_status).clear();
     }
@@ -127,11 +167,11 @@ mod tests {
     fn counts_and_concurrency() {
         let s = Stats::default();
         {
-            let _a = s.begin("GET", "/a");
-            let _b = s.begin("GET", "/a");
+            let _a = s.begin("GET", "/a", "page=1");
+            let _b = s.begin("GET", "/a", "page=1");
             s.status(200);
         }
-        let _c = s.begin("GET", "/b");
+        let _c = s.begin("GET", "/b", "");
         s.too_many();
         let snap = s.snapshot();
         assert_eq!(snap.total_requests, 3);
@@ -143,5 +183,23 @@ mod tests {
         s.reset();
         assert_eq!(s.snapshot().total_requests, 0);
         assert_eq!(s.snapshot().max_in_flight, 1);
+    }
+
+    #[test]
+    fn listings_past_their_first_page_are_counted_by_path() {
+        let s = Stats::default();
+        {
+            let _first = s.begin("GET", "/a", "organization=x&page=1");
+            let _a2 = s.begin("GET", "/a", "organization=x&page=2");
+            let _a3 = s.begin("GET", "/a", "page=3&per_page=100");
+            assert_eq!(s.snapshot().max_listings_past_first_page, 1);
+            let _b2 = s.begin("GET", "/b", "page=2");
+            assert_eq!(s.snapshot().max_listings_past_first_page, 2);
+        }
+        // Finished listings no longer count; the maximum stays.
+        let _c2 = s.begin("GET", "/c", "page=2");
+        assert_eq!(s.snapshot().max_listings_past_first_page, 2);
+        s.reset();
+        assert_eq!(s.snapshot().max_listings_past_first_page, 1);
     }
 }

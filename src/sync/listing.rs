@@ -28,6 +28,8 @@ pub struct Shared {
     /// Bounds the pages in hand, from before the request until the writer took them:
     /// that bounds both requests in flight and memory.
     pub permits: Arc<Semaphore>,
+    /// Bounds the scopes reading pages beyond their first (see [`super::LONG_LISTINGS`]).
+    pub long_listings: Arc<Semaphore>,
     pub writer: mpsc::Sender<Batch>,
 }
 
@@ -88,6 +90,10 @@ pub async fn list_scope(
     if pages > MAX_PAGES {
         return Err(ScopeError::TooManyPages);
     }
+    let _slot = match pages {
+        1 => None,
+        _ => Some(long_listing(shared).await?),
+    };
     let mut seen = first_len;
     let mut inconsistency = None;
     if first_len == 0 && total > 0 {
@@ -175,6 +181,10 @@ async fn list_without_total(
     context: &Context,
     first_len: u64,
 ) -> Result<Listed, ScopeError> {
+    let _slot = match first_len {
+        PAGE_SIZE => Some(long_listing(shared).await?),
+        _ => None,
+    };
     let mut pages = 1;
     let mut last_len = first_len;
     let mut objects = first_len;
@@ -194,6 +204,13 @@ async fn list_without_total(
         objects,
         inconsistency: None,
     })
+}
+
+async fn long_listing(shared: &Shared) -> Result<OwnedSemaphorePermit, ScopeError> {
+    Arc::clone(&shared.long_listings)
+        .acquire_owned()
+        .await
+        .map_err(|_| ScopeError::Stopped)
 }
 
 async fn acquire(shared: &Shared) -> Result<OwnedSemaphorePermit, ScopeError> {

@@ -207,6 +207,54 @@ fn every_listing_is_filtered_paged_at_100_and_sent_once() {
 }
 
 #[test]
+fn long_listings_are_read_a_few_at_a_time() {
+    // Three pages of flexible IPs in every zone and of users: eleven long listings, whose
+    // pages would all be in flight together if nothing held them back.
+    let mut world = world::known();
+    let org = world.org_mut(ORG).unwrap();
+    for i in 0..230 {
+        let id = format!("00000000-0000-4000-8000-{i:012}");
+        org.users
+            .push(wire::user(&id, ORG, &format!("user{i}@example.com")));
+    }
+    for (z, zone) in inv::config::ALL_ZONES.iter().enumerate() {
+        for i in 0..250 {
+            let id = format!("00000000-0000-4000-9{z:03}-{i:012}");
+            org.zone_mut(zone).ips.push(wire::ip(
+                &id,
+                ORG,
+                PRJ_DEFAULT,
+                zone,
+                &format!("10.{z}.{}.{}", i / 250, i % 250),
+            ));
+        }
+    }
+    let ips = 250 * inv::config::ALL_ZONES.len() as i64;
+    let api = start(world, Faults::none().with_latency(20));
+    let dir = temp();
+    let db = dir.path().join("inv.db");
+    // A budget far above what 20 ms round trips use: only the bound on long listings
+    // keeps them apart, not the pacing.
+    let (code, stdout, stderr) = sync(dir.path(), &api.url(), &db, &["--rate", "5000"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        one::<i64>(&db, "SELECT count(*) FROM flexible_ips") >= ips,
+        "{stdout}"
+    );
+    let stats = api.stats();
+    let at_once = stats.max_listings_past_first_page;
+    assert!(
+        (2..=inv::sync::LONG_LISTINGS as u64).contains(&at_once),
+        "{at_once} long listings read at once: {stats:?}"
+    );
+    // More requests than long listings were in flight: the permits were not the limit.
+    assert!(
+        stats.max_in_flight > inv::sync::LONG_LISTINGS as u64,
+        "{stats:?}"
+    );
+}
+
+#[test]
 fn a_second_sync_prunes_what_vanished_but_keeps_a_failed_scope() {
     let api = start(world::known(), Faults::none());
     let dir = temp();
