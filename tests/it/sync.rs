@@ -163,8 +163,9 @@ fn a_known_world_gives_exactly_its_rows_and_edges() {
     assert!(stdout.contains("user_has_api_key 1"), "{stdout}");
 }
 
-#[test]
-fn every_listing_is_filtered_paged_at_100_and_sent_once() {
+/// The known world with 230 more users (three pages) and `ips` flexible IPs in each of
+/// `zones`.
+fn long_listings(zones: &[&str], ips: usize) -> World {
     let mut world = world::known();
     let org = world.org_mut(ORG).unwrap();
     for i in 0..230 {
@@ -172,16 +173,24 @@ fn every_listing_is_filtered_paged_at_100_and_sent_once() {
         org.users
             .push(wire::user(&id, ORG, &format!("user{i}@example.com")));
     }
-    for i in 0..205 {
-        let id = format!("00000000-0000-4000-9000-{i:012}");
-        org.zone_mut("pl-waw-3").ips.push(wire::ip(
-            &id,
-            ORG,
-            PRJ_DEFAULT,
-            "pl-waw-3",
-            &format!("10.0.{}.{}", i / 250, i % 250),
-        ));
+    for (z, zone) in zones.iter().enumerate() {
+        for i in 0..ips {
+            let id = format!("00000000-0000-4000-9{z:03}-{i:012}");
+            org.zone_mut(zone).ips.push(wire::ip(
+                &id,
+                ORG,
+                PRJ_DEFAULT,
+                zone,
+                &format!("10.{z}.{}.{}", i / 250, i % 250),
+            ));
+        }
     }
+    world
+}
+
+#[test]
+fn every_listing_is_filtered_paged_at_100_and_sent_once() {
+    let world = long_listings(&["pl-waw-3"], 205);
     let api = start(world, Faults::none());
     let dir = temp();
     let db = dir.path().join("inv.db");
@@ -210,25 +219,7 @@ fn every_listing_is_filtered_paged_at_100_and_sent_once() {
 fn long_listings_are_read_a_few_at_a_time() {
     // Three pages of flexible IPs in every zone and of users: eleven long listings, whose
     // pages would all be in flight together if nothing held them back.
-    let mut world = world::known();
-    let org = world.org_mut(ORG).unwrap();
-    for i in 0..230 {
-        let id = format!("00000000-0000-4000-8000-{i:012}");
-        org.users
-            .push(wire::user(&id, ORG, &format!("user{i}@example.com")));
-    }
-    for (z, zone) in inv::config::ALL_ZONES.iter().enumerate() {
-        for i in 0..250 {
-            let id = format!("00000000-0000-4000-9{z:03}-{i:012}");
-            org.zone_mut(zone).ips.push(wire::ip(
-                &id,
-                ORG,
-                PRJ_DEFAULT,
-                zone,
-                &format!("10.{z}.{}.{}", i / 250, i % 250),
-            ));
-        }
-    }
+    let world = long_listings(inv::config::ALL_ZONES, 250);
     let ips = 250 * inv::config::ALL_ZONES.len() as i64;
     let api = start(world, Faults::none().with_latency(20));
     let dir = temp();
