@@ -216,9 +216,12 @@ fn create_private(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Applies the embedded migrations that the database does not have yet.
+/// Applies the embedded migrations that the database does not have yet, in one
+/// transaction: an upgrade that fails part way leaves the file at the version it had (a
+/// new file also gets its schema with one commit instead of one per migration).
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     embedded::migrations::runner()
+        .set_grouped(true)
         .run(conn)
         .map(|_| ())
         .map_err(|source| StoreError::Migration {
@@ -431,6 +434,41 @@ mod tests {
             Some(r#"["51.15.0.5","51.15.0.4"]"#),
         ];
         assert_eq!(stored, expected.map(|v| v.map(str::to_string)));
+    }
+
+    /// Migrations run as one transaction: an upgrade that fails part way (here V5, on a
+    /// stored object that is not JSON) leaves the file at the version it had, not at the
+    /// last step that worked.
+    #[test]
+    fn a_failed_upgrade_leaves_the_file_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inv.db");
+        let mut conn = Connection::open(&path).unwrap();
+        embedded::migrations::runner()
+            .set_target(refinery::Target::Version(3))
+            .run(&mut conn)
+            .unwrap();
+        conn.execute(
+            "INSERT INTO instances (id, zone, organization_id, lastupdated, raw) VALUES ('a', 'fr-par-1', 'o', '', 'not JSON')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+
+        let error = open_for_write(&path).unwrap_err();
+        assert!(matches!(error, StoreError::Migration { .. }), "{error}");
+        assert!(error.to_string().contains("inv.db"), "{error}");
+
+        let conn = Connection::open(&path).unwrap();
+        assert_eq!(applied_version(&conn, &path).unwrap(), 3);
+        let indexes: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name IN ('instances_end_of_service', 'instances_zone_name')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 0, "V4 and V5 must both be rolled back");
     }
 
     #[test]
