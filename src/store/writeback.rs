@@ -7,6 +7,13 @@
 //! the sync's time. Asking for the write-back as the pages appear, from a thread that
 //! fsyncs both files every few tenths of a second, leaves those fsyncs little to do. It
 //! changes no guarantee: SQLite still issues its own fsyncs in its own order.
+//!
+//! Why each file is opened once and closed only after SQLite's connection: SQLite locks
+//! the database with POSIX advisory locks, which belong to the process, and closing *any*
+//! descriptor of the file releases them all (SQLite's "How To Corrupt", §2.2). A
+//! descriptor closed while the sync's connection is open would silently drop its locks: a
+//! second sync could then write at the same time, and another process closing the file
+//! could delete the WAL under the open transaction.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -16,7 +23,7 @@ use std::time::Duration;
 
 const PERIOD: Duration = Duration::from_millis(300);
 
-/// Runs until dropped.
+/// Runs until dropped; must be dropped after the connection to the database has closed.
 pub struct Writeback {
     stop: Option<Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -31,15 +38,21 @@ impl Writeback {
         let thread = std::thread::Builder::new()
             .name("inv-writeback".into())
             .spawn(move || {
+                let mut open: [Option<File>; 2] = [None, None];
                 while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(PERIOD) {
-                    for path in &files {
+                    for (path, file) in files.iter().zip(open.iter_mut()) {
+                        if file.is_none() {
+                            *file = File::open(path).ok();
+                        }
                         // Best effort: a file not there yet, or an fsync that fails, only
                         // leaves the work to SQLite's own fsync.
-                        if let Ok(file) = File::open(path) {
+                        if let Some(file) = file {
                             let _ = file.sync_data();
                         }
                     }
                 }
+                // The descriptors close here, when the writer is dropped: after its
+                // connection.
             })
             .ok();
         Writeback {

@@ -30,8 +30,9 @@ pub struct Writer {
     /// Whether rows were written since the last `flush`.
     dirty: bool,
     open: bool,
-    /// Until the commit has checkpointed.
-    writeback: Option<Writeback>,
+    /// Declared after `conn` on purpose: fields drop in order, and the write-back's file
+    /// descriptors must close only once the connection has (see the `writeback` module).
+    _writeback: Writeback,
 }
 
 /// How one (kind, zone) scope ended.
@@ -99,7 +100,7 @@ impl Writer {
             had_rows: HashMap::new(),
             seen: HashMap::new(),
             dirty: false,
-            writeback: Some(Writeback::start(path)),
+            _writeback: Writeback::start(path),
             open: true,
         })
     }
@@ -409,7 +410,6 @@ impl Writer {
             .execute_batch("COMMIT")
             .map_err(|e| StoreError::sqlite(&self.path, e))?;
         self.open = false;
-        self.writeback = None;
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             "COMMIT and its checkpoint"

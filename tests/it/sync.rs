@@ -516,6 +516,77 @@ fn a_second_sync_is_refused_while_one_writes() {
 }
 
 #[cfg(unix)]
+/// Whether a process other than this one holds a lock on any byte of the file.
+#[cfg(unix)]
+fn locked_by_another_process(path: &Path) -> bool {
+    use std::os::unix::io::AsRawFd;
+    let file = std::fs::File::open(path).unwrap();
+    // SAFETY: a plain C struct, all zeroes is a valid value.
+    let mut probe: libc::flock = unsafe { std::mem::zeroed() };
+    probe.l_type = libc::F_WRLCK as _;
+    probe.l_whence = libc::SEEK_SET as _;
+    // From byte 0 to the end and beyond: SQLite locks bytes past the 1 GiB mark.
+    probe.l_start = 0;
+    probe.l_len = 0;
+    // SAFETY: F_GETLK on an open descriptor, with a valid flock to fill in.
+    let rc = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut probe) };
+    assert_eq!(rc, 0, "fcntl(F_GETLK)");
+    i32::from(probe.l_type) != libc::F_UNLCK
+}
+
+/// SQLite's locks belong to the process and go with the first descriptor of the file that
+/// closes, whoever opened it: nothing else in inv may open and close the file while a sync
+/// writes. The sync's process must hold its lock on the file all along, so that another
+/// process does not take the file for unused (and delete the WAL under the open
+/// transaction when it closes it), and a second sync is refused.
+#[cfg(unix)]
+#[test]
+fn a_sync_keeps_its_locks_while_others_open_the_file() {
+    let api = start(world::known(), Faults::none().with_latency(500));
+    let dir = temp();
+    let db = dir.path().join("inv.db");
+    let mut command = inv(dir.path());
+    command
+        .args(["sync", "--db"])
+        .arg(&db)
+        .env("SCW_SECRET_KEY", SECRET)
+        .env("SCW_DEFAULT_ORGANIZATION_ID", ORG)
+        .env("SCW_API_URL", api.url())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut first = command.spawn().unwrap();
+    // Into the second round of listings, and a while longer: the sync has held its
+    // transaction for more than a second.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while api.stats().total_requests < 17 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "the sync ended too soon"
+    );
+    assert!(locked_by_another_process(&db), "the sync lost its lock");
+
+    let reader = Connection::open(&db).unwrap();
+    let _: i64 = reader
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .unwrap();
+    drop(reader);
+    assert!(dir.path().join("inv.db-wal").exists());
+    let (code, _, stderr) = sync(dir.path(), &api.url(), &db, &[]);
+    assert_eq!(code, 5, "{stderr}");
+    assert!(stderr.contains("another `inv sync` is writing"), "{stderr}");
+
+    assert_eq!(first.wait().unwrap().code(), Some(0));
+    let check: String = one(&db, "PRAGMA integrity_check");
+    assert_eq!(check, "ok");
+    assert_eq!(
+        one::<i64>(&db, "SELECT count(*) FROM users"),
+        world::known().org_mut(ORG).unwrap().users.len() as i64
+    );
+}
+
 #[test]
 fn a_killed_sync_leaves_the_last_inventory_intact() {
     let api = start(world::known(), Faults::none());
