@@ -30,6 +30,8 @@ struct State {
     generation: u64,
     /// The rate that drew the last 429.
     throttled_at: Option<f64>,
+    /// Successful answers since the last decrease.
+    answered: u32,
 }
 
 /// The pacing of one request, to report its answer with.
@@ -48,6 +50,9 @@ const SPACING_MARGIN: f64 = 1.005;
 /// within this factor of the rate of the previous 429 (the limit is known, and was only
 /// probed), the rate drops to the ceiling instead of halving.
 const CEILING_FACTOR: f64 = 0.95;
+/// Successful answers since the last 429 for the next one to count as a probe of a known
+/// limit: 429s in a row without them say the limit fell, and the rate halves.
+const PROBE_ANSWERS: u32 = 10;
 /// Share of the distance to the ceiling regained after each successful request, and the
 /// least regained (in requests per second).
 const RECOVERY_SHARE: f64 = 0.1;
@@ -69,6 +74,7 @@ impl Pacer {
                 next: now,
                 generation: 0,
                 throttled_at: None,
+                answered: 0,
             }),
             max_rate,
         }
@@ -98,6 +104,7 @@ impl Pacer {
         if ticket.generation != state.generation {
             return;
         }
+        state.answered = state.answered.saturating_add(1);
         let now = Instant::now();
         let grown =
             self.max_rate * CEILING_GROWTH * now.duration_since(state.ceiling_at).as_secs_f64();
@@ -115,10 +122,12 @@ impl Pacer {
         }
         let now = Instant::now();
         let rate = state.rate;
-        let probed = state.throttled_at.is_some_and(|before| {
-            rate >= before * CEILING_FACTOR && rate * CEILING_FACTOR <= before
-        });
+        let probed = state.answered >= PROBE_ANSWERS
+            && state.throttled_at.is_some_and(|before| {
+                rate >= before * CEILING_FACTOR && rate * CEILING_FACTOR <= before
+            });
         state.generation += 1;
+        state.answered = 0;
         state.throttled_at = Some(rate);
         state.ceiling = (rate * CEILING_FACTOR).max(MIN_RATE);
         state.ceiling_at = now;
@@ -265,6 +274,25 @@ mod tests {
         let mean = sum_of_rates / 1000.0;
         assert!(throttled < 80, "{throttled} of 1000 throttled");
         assert!(mean > 19.0 && mean <= 20.0, "{mean}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_limit_that_falls_after_it_was_learned_is_followed_at_once() {
+        let pacer = Pacer::new(100.0);
+        for _ in 0..1000 {
+            let over = pacer.rate() > 60.0;
+            answer(&pacer, Duration::from_millis(30), over).await;
+        }
+        assert!(pacer.rate() > 50.0, "{}", pacer.rate());
+        // The limit falls to 12/s: every request is refused until the rate is under it.
+        // The first 429 looks like one more probe of the known limit (5 % down); the next
+        // ones, with no answer in between, halve: a few 429s, not dozens of 5 % steps.
+        let mut throttled = 0;
+        while pacer.rate() > 12.0 {
+            answer(&pacer, Duration::from_millis(30), true).await;
+            throttled += 1;
+        }
+        assert!(throttled <= 4, "{throttled} 429s to follow the limit down");
     }
 
     #[tokio::test(start_paused = true)]
