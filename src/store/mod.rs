@@ -371,8 +371,8 @@ mod tests {
     }
 
     /// V5 fills `instances.public_ips` of files synced before it from `raw`; a later sync
-    /// writes what the decoder reads. Both must agree, or the first sync after the upgrade
-    /// would report every instance as modified.
+    /// writes what the decoder reads. Both must agree, or questions would show the
+    /// addresses of the same server differently before and after its next sync.
     #[test]
     fn the_public_ips_backfill_agrees_with_the_decoder() {
         let servers = [
@@ -382,6 +382,7 @@ mod tests {
             r#"{"id": "d"}"#,
             r#"{"id": "e", "public_ips": [{"id": "4", "address": ""}, {"id": "5"}, {"id": "6", "address": "51.15.0.9"}, {"id": "7", "address": "51.15.0.1"}]}"#,
             r#"{"id": "f", "public_ips": [{"id": "8", "address": "51.15.0.5"}], "public_ip": {"id": "9", "address": "51.15.0.4"}}"#,
+            r#"{"id": "g", "public_ips": [{"id": "10", "address": "51.15.0.9"}, {"id": "11", "address": "51.15.0.1"}], "public_ip": {"id": "11", "address": "51.15.0.1"}}"#,
         ];
         let mut conn = Connection::open_in_memory().unwrap();
         embedded::migrations::runner()
@@ -432,6 +433,7 @@ mod tests {
             None,
             Some(r#"["51.15.0.9","51.15.0.1"]"#),
             Some(r#"["51.15.0.5","51.15.0.4"]"#),
+            Some(r#"["51.15.0.9","51.15.0.1"]"#),
         ];
         assert_eq!(stored, expected.map(|v| v.map(str::to_string)));
     }
