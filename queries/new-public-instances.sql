@@ -43,14 +43,15 @@ SELECT i.id,
        i.zone,
        i.project_id,
        p.name AS project,
-       (SELECT group_concat(address, ', ')
-          FROM (SELECT DISTINCT coalesce(f.address, f.prefix) AS address
-                  FROM flexible_ips f
-                 WHERE f.server_id = i.id
-                    OR f.id IN (SELECT r.flexible_ip_id
-                                  FROM flexible_ip_identifies_instance r
-                                 WHERE r.instance_id = i.id)
-                 ORDER BY 1)) AS public_ips,
+       -- As `public-instances` shows them.
+       CASE
+           WHEN coalesce(i.public_ips, '[]') <> '[]' THEN i.public_ips
+           ELSE (SELECT json_group_array(coalesce(f.address, f.prefix)
+                                         ORDER BY coalesce(f.address, f.prefix))
+                   FROM flexible_ip_identifies_instance r
+                   JOIN flexible_ips f ON f.id = r.flexible_ip_id
+                  WHERE r.instance_id = i.id)
+       END AS public_ips,
        i.ipv6_address,
        (SELECT group_concat(reason, '; ')
           FROM (SELECT reason FROM why WHERE why.instance_id = i.id ORDER BY sync_id, reason)) AS why,
@@ -58,7 +59,7 @@ SELECT i.id,
   FROM instances i
   LEFT JOIN projects p ON p.id = i.project_id
  WHERE i.id IN (SELECT instance_id FROM why)
-   AND (EXISTS (SELECT 1 FROM flexible_ip_identifies_instance r WHERE r.instance_id = i.id)
-        OR EXISTS (SELECT 1 FROM flexible_ips f WHERE f.server_id = i.id)
-        OR coalesce(i.ipv6_address, '') <> '')
+   AND (coalesce(i.public_ips, '[]') <> '[]'
+        OR coalesce(i.ipv6_address, '') <> ''
+        OR EXISTS (SELECT 1 FROM flexible_ip_identifies_instance r WHERE r.instance_id = i.id))
  ORDER BY i.zone, i.name, i.id;

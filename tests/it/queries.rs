@@ -761,7 +761,7 @@ fn write_world(path: &Path, world: &World) {
             .public_ips
             .iter()
             .filter_map(|id| world.ips.iter().find(|f| f.id == *id))
-            .filter_map(|f| f.address.or(f.prefix))
+            .filter_map(|f| f.address)
             .collect();
         conn.execute(
             "INSERT INTO instances (id, name, state, zone, project_id, ipv6_address, end_of_service,
@@ -1504,6 +1504,19 @@ fn public_instances_show_their_addresses() {
         shown,
         expected.map(|(id, ips)| (id.to_string(), ips.to_string()))
     );
+
+    // The newly public ones are shown with the same addresses.
+    let f = fixture_of(&world_with_history());
+    let all = query_json(&f, "public-instances", &[]);
+    let new = query_json(&f, "new-public-instances", &[]);
+    assert!(!new.is_empty());
+    for row in &new {
+        let same = all
+            .iter()
+            .find(|r| r["id"] == row["id"])
+            .expect("also public");
+        assert_eq!(row["public_ips"], same["public_ips"], "{row:?}");
+    }
 }
 
 /// The history questions are not vacuous either, and say nothing without a history.
