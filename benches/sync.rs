@@ -22,11 +22,19 @@ const PAGE: usize = 100;
 /// exposed to scheduling noise); the median is reported.
 const RUNS: usize = 3;
 const INGEST_RUNS: usize = 5;
+/// Runs of each saved question on the largest file; the median is reported.
+const QUESTION_RUNS: usize = 9;
 
 fn main() {
     if let Some(db) = std::env::var_os("INV_BENCH_QUESTIONS") {
-        drop(inv::store::open_for_write(Path::new(&db)).expect("an inventory"));
-        println!("{}", question_times(Path::new(&db)));
+        let db = Path::new(&db);
+        assert!(
+            db.is_file(),
+            "INV_BENCH_QUESTIONS: {} is not an inventory file",
+            db.display()
+        );
+        drop(inv::store::open_for_write(db).expect("an inventory"));
+        println!("{}", question_times(db));
         return;
     }
     let sizes: Vec<usize> = std::env::var("INV_BENCH_SIZES")
@@ -67,30 +75,19 @@ fn main() {
         let db = dir.join("inventory.db");
         // Scheduling noise on a small machine moves a 1.6 s sync by a few percent: the
         // first sync into a new file is run RUNS times and the median reported.
-        let firsts: Vec<Run> = (0..RUNS)
+        let mut firsts: Vec<Run> = (0..RUNS)
             .map(|_| {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(dir.join(format!("inventory.db{suffix}")));
-                }
+                remove_inventory(&db);
                 timed_sync(&runtime, &world, &credential, limited.clone(), &db, &[])
             })
             .collect();
+        firsts.sort_by_key(|run| run.wall);
         let range = format!(
             "{:.2}–{:.2}",
-            firsts
-                .iter()
-                .map(|r| r.wall)
-                .min()
-                .unwrap_or_default()
-                .as_secs_f64(),
-            firsts
-                .iter()
-                .map(|r| r.wall)
-                .max()
-                .unwrap_or_default()
-                .as_secs_f64()
+            firsts[0].wall.as_secs_f64(),
+            firsts[RUNS - 1].wall.as_secs_f64()
         );
-        let first = median_run(firsts);
+        let first = firsts.swap_remove(RUNS / 2);
         let second = timed_sync(&runtime, &world, &credential, limited, &db, &[]);
         let bound = (minimum as f64 / RATE_LIMIT).max(2.0 * LATENCY_MS as f64 / 1000.0);
         let db_mb = file_mb(&db);
@@ -109,12 +106,10 @@ fn main() {
 
         // Both sides run INGEST_RUNS times (the sync into a new file each time); medians.
         let instant_db = dir.join("instant.db");
-        let instant = median_run(
+        let instant = median_by(
             (0..INGEST_RUNS)
                 .map(|_| {
-                    for suffix in ["", "-wal", "-shm"] {
-                        let _ = std::fs::remove_file(dir.join(format!("instant.db{suffix}")));
-                    }
+                    remove_inventory(&instant_db);
                     timed_sync(
                         &runtime,
                         &world,
@@ -125,12 +120,14 @@ fn main() {
                     )
                 })
                 .collect(),
+            |run| run.wall,
         );
-        let mut raws: Vec<(u64, Duration)> = (0..INGEST_RUNS)
-            .map(|_| raw_insert(&instant_db, &dir.join("raw.db")))
-            .collect();
-        raws.sort_by_key(|(_, time)| *time);
-        let (rows, raw) = raws[INGEST_RUNS / 2];
+        let (rows, raw) = median_by(
+            (0..INGEST_RUNS)
+                .map(|_| raw_insert(&instant_db, &dir.join("raw.db")))
+                .collect(),
+            |(_, time)| *time,
+        );
         let e2e_rate = objects as f64 / instant.wall.as_secs_f64();
         let raw_rate = rows as f64 / raw.as_secs_f64();
         ingest.push_str(&format!(
@@ -333,10 +330,19 @@ fn raw_insert(source: &Path, target: &Path) -> (u64, Duration) {
     (count, start.elapsed())
 }
 
-/// The run of median wall time.
-fn median_run(mut runs: Vec<Run>) -> Run {
-    runs.sort_by_key(|run| run.wall);
+/// The run whose `key` is the median.
+fn median_by<T, K: Ord>(mut runs: Vec<T>, key: impl FnMut(&T) -> K) -> T {
+    runs.sort_by_key(key);
     runs.swap_remove(runs.len() / 2)
+}
+
+/// Deletes an inventory and its WAL companions, for a sync into a new file.
+fn remove_inventory(db: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 fn file_mb(path: &Path) -> f64 {
@@ -345,10 +351,10 @@ fn file_mb(path: &Path) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Every saved question timed on `db` (median of nine runs, in process, read-only).
+/// Every saved question timed on `db` (median of `QUESTION_RUNS`, in process, read-only).
 fn question_times(db: &Path) -> String {
     let mut out = format!(
-        "\nSaved questions on the largest file ({:.0} MB), median of 9 runs:\n\n| question | rows | ms |\n|---|---:|---:|\n",
+        "\nSaved questions on the largest file ({:.0} MB), median of {QUESTION_RUNS} runs:\n\n| question | rows | ms |\n|---|---:|---:|\n",
         file_mb(db)
     );
     let library = inv::query::Library::load(None).expect("the built-in questions");
@@ -360,7 +366,7 @@ fn question_times(db: &Path) -> String {
     {
         let mut times = Vec::new();
         let mut rows = 0;
-        for _ in 0..9 {
+        for _ in 0..QUESTION_RUNS {
             let start = Instant::now();
             let values = inv::query::params::for_question(question, &[]).expect("defaults");
             let result =
@@ -373,7 +379,7 @@ fn question_times(db: &Path) -> String {
         out.push_str(&format!(
             "| {} | {rows} | {:.1} |\n",
             question.name,
-            times[4].as_secs_f64() * 1000.0
+            times[QUESTION_RUNS / 2].as_secs_f64() * 1000.0
         ));
     }
     out

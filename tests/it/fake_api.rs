@@ -8,7 +8,7 @@ use std::process::{Child, Stdio};
 use inv::fakeapi::{self, SyntheticSpec};
 use rusqlite::Connection;
 
-use crate::support::{inv, run, temp};
+use crate::support::{db_in, inv, run, temp};
 
 /// Kills the server if the test fails before stopping it.
 struct Server(Child);
@@ -20,6 +20,8 @@ impl Drop for Server {
     }
 }
 
+// Stopped with SIGINT, as Ctrl-C would.
+#[cfg(unix)]
 #[test]
 fn a_sync_against_the_fake_api_process_stores_its_organization() {
     let dir = temp();
@@ -58,7 +60,7 @@ fn a_sync_against_the_fake_api_process_stores_its_organization() {
         "{line}"
     );
 
-    let db = dir.path().join("inventory.db");
+    let db = db_in(&dir);
     let mut sync = inv(dir.path());
     sync.args(["sync", "--quiet", "--db"])
         .arg(&db)
