@@ -264,3 +264,27 @@ fn ctrl_c_stops_cleanly_and_a_reader_sees_the_last_sync_meanwhile() {
         .arg(&db));
     assert_eq!(stdout, "n\n2\n");
 }
+
+#[test]
+fn a_fake_api_world_or_faults_file_that_cannot_be_used_is_named() {
+    let dir = temp();
+    let missing = dir.path().join("missing.json");
+    let malformed = dir.path().join("faults.json");
+    std::fs::write(&malformed, "{not JSON").unwrap();
+    for (option, file, expected) in [
+        ("--faults", &missing, "cannot read"),
+        ("--faults", &malformed, "is not valid"),
+        ("--world", &malformed, "is not valid"),
+    ] {
+        let (code, stderr) = attempt(
+            dir.path(),
+            &["fake-api", option, file.to_str().unwrap()],
+            &[],
+        );
+        assert_eq!(code, 2, "{option}: {stderr}");
+        assert!(
+            stderr.contains(expected) && stderr.contains(&*file.to_string_lossy()),
+            "{option}: {stderr}"
+        );
+    }
+}
