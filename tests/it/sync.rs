@@ -24,6 +24,20 @@ fn sync(home: &Path, url: &str, db: &Path, args: &[&str]) -> (i32, String, Strin
     (output.status.code().unwrap_or(-1), stdout, stderr)
 }
 
+/// A sync of `db` in the background, its output discarded.
+fn spawn_sync(home: &Path, url: &str, db: &Path) -> std::process::Child {
+    inv(home)
+        .args(["sync", "--db"])
+        .arg(db)
+        .env("SCW_SECRET_KEY", SECRET)
+        .env("SCW_DEFAULT_ORGANIZATION_ID", ORG)
+        .env("SCW_API_URL", url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("inv starts")
+}
+
 fn start(world: World, faults: Faults) -> fakeapi::FakeApiHandle {
     fakeapi::start_in_thread(world, faults).expect("the fake API starts")
 }
@@ -545,16 +559,7 @@ fn a_sync_keeps_its_locks_while_others_open_the_file() {
     let api = start(world::known(), Faults::none().with_latency(500));
     let dir = temp();
     let db = dir.path().join("inv.db");
-    let mut command = inv(dir.path());
-    command
-        .args(["sync", "--db"])
-        .arg(&db)
-        .env("SCW_SECRET_KEY", SECRET)
-        .env("SCW_DEFAULT_ORGANIZATION_ID", ORG)
-        .env("SCW_API_URL", api.url())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    let mut first = command.spawn().unwrap();
+    let mut first = spawn_sync(dir.path(), &api.url(), &db);
     // Into the second round of listings, and a while longer: the sync has held its
     // transaction for more than a second.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -599,17 +604,8 @@ fn a_killed_sync_leaves_the_last_inventory_intact() {
     world.org_mut(ORG).unwrap().users.clear();
     api.set_world(world);
     api.set_faults(Faults::none().with_latency(300));
-    let mut command = inv(dir.path());
-    command
-        .args(["sync", "--db"])
-        .arg(&db)
-        .env("SCW_SECRET_KEY", SECRET)
-        .env("SCW_DEFAULT_ORGANIZATION_ID", ORG)
-        .env("SCW_API_URL", api.url())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
     let requests_before = api.stats().total_requests;
-    let mut child = command.spawn().unwrap();
+    let mut child = spawn_sync(dir.path(), &api.url(), &db);
     // Wait until the sync is well into its listings, then kill it without warning.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while api.stats().total_requests < requests_before + 30 && std::time::Instant::now() < deadline
