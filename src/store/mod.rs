@@ -157,8 +157,14 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
             path: path.to_path_buf(),
         });
     }
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    // Read-write at the file level, but `query_only` before anything runs: a WAL file's
+    // readers create its `-wal` and `-shm` companions, and only a connection that could
+    // write removes them when it closes, leaving the inventory one file again. A file the
+    // user cannot write is opened read-only by SQLite all the same.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+    conn.pragma_update(None, "query_only", true)
+        .map_err(|e| StoreError::sqlite(path, e))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(|e| StoreError::sqlite(path, e))?;
     let found = applied_version(&conn, path)?;
@@ -181,8 +187,6 @@ pub fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
     // Questions scan tables whose rows carry whole API objects: reading them through a
     // memory map instead of copying pages halves the time of a scan.
     conn.pragma_update(None, "mmap_size", READ_MMAP_BYTES)
-        .map_err(|e| StoreError::sqlite(path, e))?;
-    conn.pragma_update(None, "query_only", true)
         .map_err(|e| StoreError::sqlite(path, e))?;
     Ok(conn)
 }
@@ -480,5 +484,23 @@ mod tests {
         drop(open_for_write(&path).unwrap());
         let conn = open_read_only(&path).unwrap();
         assert!(conn.execute("DELETE FROM users", []).is_err());
+    }
+
+    /// A question leaves the inventory a single file: no `-wal` or `-shm` behind.
+    #[test]
+    fn reading_leaves_no_companion_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inv.db");
+        drop(open_for_write(&path).unwrap());
+        let conn = open_read_only(&path).unwrap();
+        let _: i64 = conn
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+            .unwrap();
+        drop(conn);
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["inv.db"]);
     }
 }
