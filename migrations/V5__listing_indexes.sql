@@ -13,10 +13,10 @@ ALTER TABLE instances ADD COLUMN public_ips TEXT;
 -- `public_ips` in the API's order, then the legacy `public_ip`, each address once.
 UPDATE instances
    SET public_ips = (
-       SELECT json_group_array(address ORDER BY first)
+       SELECT json_group_array(address ORDER BY source, position)
          FROM (SELECT json_extract(value, '$.address') AS address,
-                      -- Where the address first appears: `public_ips` before `public_ip`.
-                      min(source * 1000000 + position) AS first
+                      min(source) AS source,
+                      min(position) AS position
                  FROM (SELECT value, 0 AS source, CAST(key AS INTEGER) AS position
                          FROM json_each(instances.raw, '$.public_ips')
                         WHERE json_type(instances.raw, '$.public_ips') = 'array'
