@@ -30,8 +30,8 @@ struct State {
     generation: u64,
     /// The rate that drew the last 429.
     throttled_at: Option<f64>,
-    /// Successful answers since the last decrease.
-    answered: u32,
+    /// Whether a request paced at the current rate was answered without a 429.
+    answered: bool,
 }
 
 /// The pacing of one request, to report its answer with.
@@ -50,11 +50,6 @@ const SPACING_MARGIN: f64 = 1.005;
 /// within this factor of the rate of the previous 429 (the limit is known, and was only
 /// probed), the rate drops to the ceiling instead of halving.
 const CEILING_FACTOR: f64 = 0.95;
-/// Successful answers at the current rate, since the last decrease, for a 429 to count as a
-/// probe of a known limit: 429s in a row with no answer in between say the limit fell, and
-/// the rate halves. One is enough: a gateway's bucket refused a request or two after a
-/// probe now and then (measured at a 20/s limit: ten made the sync 12 % slower).
-const PROBE_ANSWERS: u32 = 1;
 /// Share of the distance to the ceiling regained after each successful request, and the
 /// least regained (in requests per second).
 const RECOVERY_SHARE: f64 = 0.1;
@@ -76,7 +71,7 @@ impl Pacer {
                 next: now,
                 generation: 0,
                 throttled_at: None,
-                answered: 0,
+                answered: false,
             }),
             max_rate,
         }
@@ -106,7 +101,7 @@ impl Pacer {
         if ticket.generation != state.generation {
             return;
         }
-        state.answered = state.answered.saturating_add(1);
+        state.answered = true;
         let now = Instant::now();
         let grown =
             self.max_rate * CEILING_GROWTH * now.duration_since(state.ceiling_at).as_secs_f64();
@@ -124,12 +119,16 @@ impl Pacer {
         }
         let now = Instant::now();
         let rate = state.rate;
-        let probed = state.answered >= PROBE_ANSWERS
+        // Only after an answer at the current rate: 429s in a row with none in between say
+        // the limit fell, and the rate halves. One answer is enough: a gateway's bucket
+        // refuses a request or two after a probe now and then (at a 20/s limit, waiting
+        // for ten answers made the sync 12 % slower).
+        let probed = state.answered
             && state.throttled_at.is_some_and(|before| {
                 rate >= before * CEILING_FACTOR && rate * CEILING_FACTOR <= before
             });
         state.generation += 1;
-        state.answered = 0;
+        state.answered = false;
         state.throttled_at = Some(rate);
         state.ceiling = (rate * CEILING_FACTOR).max(MIN_RATE);
         state.ceiling_at = now;

@@ -375,8 +375,9 @@ mod tests {
     }
 
     /// V5 fills `instances.public_ips` of files synced before it from `raw`, and V6 puts
-    /// the addresses in the decoder's order; a later sync writes what the decoder reads. Both must agree, or questions would show the
-    /// addresses of the same server differently before and after its next sync.
+    /// the addresses in the decoder's order; a later sync writes what the decoder reads.
+    /// Both must agree, or questions would show the addresses of the same server
+    /// differently before and after its next sync.
     #[test]
     fn the_public_ips_backfill_agrees_with_the_decoder() {
         let servers = [
